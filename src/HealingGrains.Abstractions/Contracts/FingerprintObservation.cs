@@ -1,0 +1,27 @@
+namespace HealingGrains.Abstractions.Contracts;
+
+/// <summary>The occurrences of one fingerprint within one diagnostics batch.</summary>
+[GenerateSerializer, Alias("HealingGrains.FingerprintObservation")]
+public sealed class FingerprintObservation
+{
+    /// <summary>The deployment the occurrences came from.</summary>
+    [Id(0)] public required string Deployment { get; init; }
+
+    /// <summary>The fingerprint's current template, variables as <c>&lt;*&gt;</c>.</summary>
+    [Id(1)] public required string Template { get; init; }
+
+    /// <summary>The exception type, when the errors named one.</summary>
+    [Id(2)] public string? ExceptionType { get; init; }
+
+    /// <summary>One raw message, as an example.</summary>
+    [Id(3)] public required string SampleMessage { get; init; }
+
+    /// <summary>When each occurrence happened.</summary>
+    [Id(4)] public IReadOnlyList<DateTimeOffset> OccurredAt { get; init; } = [];
+
+    /// <summary>How the fingerprint was derived.</summary>
+    [Id(5)] public FingerprintSource Source { get; init; }
+
+    /// <summary>The reporting service's version, from the latest occurrence that named one.</summary>
+    [Id(6)] public string? Version { get; init; }
+}

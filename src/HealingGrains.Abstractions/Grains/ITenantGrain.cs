@@ -1,0 +1,22 @@
+using HealingGrains.Abstractions.Contracts;
+
+namespace HealingGrains.Abstractions.Grains;
+
+/// <summary>A tenant: its name, hashed keys and deployments. Key: the tenant id.</summary>
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the tenant and issues its first admin and ingest keys; null when it already exists.</summary>
+    Task<TenantKeys?> CreateAsync(string name);
+
+    /// <summary>The tenant, or null when it does not exist.</summary>
+    Task<TenantInfo?> GetAsync();
+
+    /// <summary>The kind of the key with this SHA-256 hash, or null when it is not one of this tenant's keys.</summary>
+    Task<ApiKeyKind?> AuthenticateAsync(string keyHash);
+
+    /// <summary>Issues new admin and ingest keys; the old ones stop working at once.</summary>
+    Task<TenantKeys> RotateKeysAsync();
+
+    /// <summary>Records that the tenant has this deployment.</summary>
+    Task AddDeploymentAsync(string deployment);
+}

@@ -1,0 +1,38 @@
+using HealingGrains.Abstractions.Contracts;
+
+namespace HealingGrains.Abstractions.State;
+
+/// <summary>The persisted state of a fingerprint.</summary>
+[GenerateSerializer, Alias("HealingGrains.FingerprintState")]
+public sealed class FingerprintState
+{
+    /// <summary>The current template; null until the first occurrence.</summary>
+    [Id(0)] public string? Template { get; set; }
+
+    /// <summary>The exception type, if any.</summary>
+    [Id(1)] public string? ExceptionType { get; set; }
+
+    /// <summary>An example raw message (the first one seen).</summary>
+    [Id(2)] public string SampleMessage { get; set; } = "";
+
+    /// <summary>All occurrences ever.</summary>
+    [Id(3)] public long Count { get; set; }
+
+    /// <summary>Earliest occurrence.</summary>
+    [Id(4)] public DateTimeOffset FirstSeen { get; set; }
+
+    /// <summary>Latest occurrence.</summary>
+    [Id(5)] public DateTimeOffset LastSeen { get; set; }
+
+    /// <summary>Deployments it was seen on.</summary>
+    [Id(6)] public SortedSet<string> Deployments { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Occurrences per minute (key: Unix minute), only the last 24 hours are kept.</summary>
+    [Id(7)] public SortedDictionary<long, long> PerMinute { get; set; } = [];
+
+    /// <summary>How the fingerprint was derived.</summary>
+    [Id(8)] public FingerprintSource Source { get; set; }
+
+    /// <summary>The latest service version it was seen on.</summary>
+    [Id(9)] public string? LastVersion { get; set; }
+}

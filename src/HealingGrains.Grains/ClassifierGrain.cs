@@ -1,0 +1,145 @@
+using HealingGrains.Core.Fingerprinting;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace HealingGrains.Grains;
+
+/// <inheritdoc cref="IClassifierGrain"/>
+[ImplicitStreamSubscription(HealingStreams.DiagnosticsNamespace)]
+public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
+    : Grain, IClassifierGrain, IAsyncObserver<DiagnosticBatch>, IStreamSubscriptionObserver
+{
+    private long _processed;
+
+    /// <inheritdoc/>
+    public Task<long> GetProcessedCountAsync() => Task.FromResult(_processed);
+
+    /// <inheritdoc/>
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<DiagnosticBatch>().ResumeAsync(this);
+
+    /// <inheritdoc/>
+    public async Task OnNextAsync(DiagnosticBatch item, StreamSequenceToken? token = null)
+    {
+        var (tenantId, deployment) = DeploymentKey.Parse(this.GetPrimaryKeyString());
+        var observations = new Dictionary<string, ObservationBuilder>(StringComparer.Ordinal);
+        var toMine = new List<DiagnosticEvent>();
+        Dictionary<string, double>? metrics = null;
+
+        foreach (var e in item.Events)
+        {
+            if (e.Kind == DiagnosticEventKind.Metric)
+            {
+                (metrics ??= new(StringComparer.Ordinal))[e.Name!] = e.Value;
+                continue;
+            }
+
+            if (!string.IsNullOrWhiteSpace(e.StackTrace))
+            {
+                var stack = StackTraceNormalizer.Normalize(e.StackTrace);
+                if (stack.Frames.Count > 0)
+                {
+                    var id = ErrorFingerprint.ForStack(e.ExceptionType, stack);
+                    Observe(observations, id, VariableMasker.Mask(MinerText(e)), FingerprintSource.Stack, e, deployment);
+                    continue;
+                }
+            }
+
+            toMine.Add(e);
+        }
+
+        if (toMine.Count > 0)
+        {
+            var assignments = await GrainFactory.GetGrain<ITemplateMinerGrain>(tenantId)
+                .AssignAsync([.. toMine.Select(MinerText)]);
+            for (var i = 0; i < toMine.Count; i++)
+            {
+                Observe(observations, assignments[i].ClusterId, assignments[i].Template, FingerprintSource.Template, toMine[i], deployment);
+            }
+        }
+
+        var recorded = await Task.WhenAll(observations.Select(async o =>
+            (Id: o.Key, NewHere: await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, o.Key))
+                .RecordAsync(o.Value.Build()))));
+
+        var deploymentGrain = GrainFactory.GetGrain<IDeploymentGrain>(this.GetPrimaryKeyString());
+        var newHere = recorded.Where(r => r.NewHere).Select(r => r.Id).ToList();
+        if (newHere.Count > 0)
+        {
+            await deploymentGrain.AddFingerprintsAsync(newHere);
+        }
+
+        if (metrics is not null)
+        {
+            await deploymentGrain.RecordMetricsAsync(metrics);
+        }
+
+        _processed += item.Events.Count;
+        LogBatchProcessed(logger, this.GetPrimaryKeyString(), item.Events.Count, observations.Count);
+    }
+
+    /// <inheritdoc/>
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(logger, ex, this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    // The exception type is part of what is mined: two exception types that share a message template are two bugs.
+    private static string MinerText(DiagnosticEvent e) =>
+        (e.ExceptionType, e.Message) switch
+        {
+            ({ Length: > 0 } type, { Length: > 0 } message) => $"{type}: {message}",
+            (_, { Length: > 0 } message) => message,
+            ({ } type, _) => type,
+            _ => "",
+        };
+
+    private static void Observe(
+        Dictionary<string, ObservationBuilder> observations, string id, string template, FingerprintSource source,
+        DiagnosticEvent e, string deployment)
+    {
+        if (!observations.TryGetValue(id, out var builder))
+        {
+            builder = new ObservationBuilder(deployment, source, e.Message ?? e.ExceptionType ?? "", e.ExceptionType);
+            observations.Add(id, builder);
+        }
+
+        builder.Add(template, e.Timestamp, e.Version);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Classified {EventCount} events of {Deployment} into {FingerprintCount} fingerprints")]
+    private static partial void LogBatchProcessed(ILogger logger, string deployment, int eventCount, int fingerprintCount);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The diagnostics stream of {Deployment} failed")]
+    private static partial void LogStreamError(ILogger logger, Exception exception, string deployment);
+
+    private sealed class ObservationBuilder(string deployment, FingerprintSource source, string sample, string? exceptionType)
+    {
+        private readonly List<DateTimeOffset> _occurredAt = [];
+        private string _template = "";
+        private string? _version;
+
+        public void Add(string template, DateTimeOffset at, string? version)
+        {
+            _template = template;
+            _occurredAt.Add(at);
+            _version = version ?? _version;
+        }
+
+        public FingerprintObservation Build() => new()
+        {
+            Deployment = deployment,
+            Template = _template,
+            ExceptionType = exceptionType,
+            SampleMessage = sample,
+            OccurredAt = _occurredAt,
+            Source = source,
+            Version = _version,
+        };
+    }
+}

@@ -1,0 +1,85 @@
+namespace HealingGrains.Grains;
+
+/// <inheritdoc cref="IDeploymentGrain"/>
+public sealed class DeploymentGrain(
+    [PersistentState(stateName: "deployment", storageName: GrainStorageNames.State)] IPersistentState<DeploymentState> deployment,
+    TimeProvider time) : Grain, IDeploymentGrain
+{
+    /// <summary>The most metric names one deployment keeps, so a sender inventing names cannot grow the state without bound.</summary>
+    public const int MaxMetricNames = 200;
+
+    /// <inheritdoc/>
+    public async Task<DeploymentInfo> RegisterAsync(DeploymentSpec spec)
+    {
+        var (tenantId, name) = DeploymentKey.Parse(this.GetPrimaryKeyString());
+        var state = deployment.State;
+        var now = time.GetUtcNow();
+        if (!state.Registered)
+        {
+            state.Registered = true;
+            state.CreatedAt = now;
+        }
+
+        state.Service = spec.Service;
+        state.Environment = spec.Environment;
+        state.Capabilities = [.. spec.Capabilities];
+        state.UpdatedAt = now;
+        await deployment.WriteStateAsync();
+        await GrainFactory.GetGrain<ITenantGrain>(tenantId).AddDeploymentAsync(name);
+        return ToInfo(name);
+    }
+
+    /// <inheritdoc/>
+    public Task<DeploymentInfo?> GetAsync() => Task.FromResult(
+        deployment.State.Registered ? ToInfo(DeploymentKey.Parse(this.GetPrimaryKeyString()).Deployment) : null);
+
+    /// <inheritdoc/>
+    public async Task AddFingerprintsAsync(IReadOnlyList<string> fingerprintIds)
+    {
+        var added = false;
+        foreach (var id in fingerprintIds)
+        {
+            added |= deployment.State.Fingerprints.Add(id);
+        }
+
+        if (added)
+        {
+            await deployment.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<string>> GetFingerprintIdsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([.. deployment.State.Fingerprints]);
+
+    /// <inheritdoc/>
+    public async Task RecordMetricsAsync(IReadOnlyDictionary<string, double> latest)
+    {
+        var metrics = deployment.State.LatestMetrics;
+        foreach (var (name, value) in latest)
+        {
+            if (metrics.Count < MaxMetricNames || metrics.ContainsKey(name))
+            {
+                metrics[name] = value;
+            }
+        }
+
+        await deployment.WriteStateAsync();
+    }
+
+    private DeploymentInfo ToInfo(string name)
+    {
+        var state = deployment.State;
+        return new DeploymentInfo
+        {
+            Name = name,
+            Service = state.Service,
+            Environment = state.Environment,
+            Capabilities = [.. state.Capabilities],
+            CreatedAt = state.CreatedAt,
+            UpdatedAt = state.UpdatedAt,
+            FingerprintCount = state.Fingerprints.Count,
+            LatestMetrics = new Dictionary<string, double>(state.LatestMetrics, StringComparer.Ordinal),
+        };
+    }
+}

@@ -1,0 +1,53 @@
+using HealingGrains.Core.Fingerprinting;
+
+namespace HealingGrains.Grains;
+
+/// <inheritdoc cref="ITemplateMinerGrain"/>
+public sealed class TemplateMinerGrain(
+    [PersistentState(stateName: "miner", storageName: GrainStorageNames.State)] IPersistentState<TemplateMinerState> miner)
+    : Grain, ITemplateMinerGrain
+{
+    private TemplateMiner _miner = new();
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (miner.RecordExists)
+        {
+            _miner = TemplateMiner.Restore(miner.State.Clusters.Select(c =>
+                new TemplateClusterSnapshot(c.Id, c.Tokens, c.Count, c.LastSeen)));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<TemplateAssignment>> AssignAsync(IReadOnlyList<string> messages)
+    {
+        var ids = new string[messages.Count];
+        var changed = false;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var match = _miner.Add(messages[i]);
+            ids[i] = match.ClusterId;
+            changed |= match.Created || match.TemplateChanged;
+        }
+
+        // Only the clusters' shape needs to survive a restart for ids to stay stable; counts alone are not worth a write.
+        if (changed)
+        {
+            miner.State.ConfigVersion = _miner.Options.ConfigVersion;
+            miner.State.Clusters = [.. _miner.Snapshot().Select(c => new TemplateClusterState
+            {
+                Id = c.Id,
+                Tokens = [.. c.Tokens],
+                Count = c.Count,
+                LastSeen = c.LastSeen,
+            })];
+            await miner.WriteStateAsync();
+        }
+
+        // Templates are read after the whole batch so that every message gets its group's latest template.
+        return [.. ids.Select(id => new TemplateAssignment { ClusterId = id, Template = _miner.GetTemplate(id) })];
+    }
+}

@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HealingGrains.Abstractions.Contracts;
+
+namespace HealingGrains.Silo.Api;
+
+/// <summary>Source-generated JSON for the API's bodies: camelCase, enums as strings.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(CreateTenantRequest))]
+[JsonSerializable(typeof(TenantCreatedResponse))]
+[JsonSerializable(typeof(KeysResponse))]
+[JsonSerializable(typeof(DeploymentRequest))]
+[JsonSerializable(typeof(DeploymentInfo))]
+[JsonSerializable(typeof(List<DeploymentInfo>))]
+[JsonSerializable(typeof(TelemetryRequest))]
+[JsonSerializable(typeof(TelemetryAccepted))]
+[JsonSerializable(typeof(FingerprintResponse))]
+[JsonSerializable(typeof(List<FingerprintResponse>))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

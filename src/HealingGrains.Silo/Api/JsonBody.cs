@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace HealingGrains.Silo.Api;
+
+/// <summary>
+/// Reads a JSON request body within a size limit, turning every way it can be wrong into the problem the contract
+/// names: 415 not JSON, 413 too large, 400 malformed (with the field that failed).
+/// </summary>
+internal static class JsonBody
+{
+    /// <summary>The largest body accepted: 1 MiB.</summary>
+    public const int MaxBytes = 1024 * 1024;
+
+    public static async Task<(T? Value, ProblemHttpResult? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!IsJson(request.ContentType))
+        {
+            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."));
+        }
+
+        if (request.ContentLength > MaxBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        var buffer = await ReadLimitedAsync(request.Body, cancellationToken);
+        if (buffer is null)
+        {
+            return (null, TooLarge());
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize(buffer.AsSpan(), type);
+            return value is null
+                ? (null, Problems.Invalid("$", "The body must be a JSON object."))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.Invalid(ex.Path ?? "$", $"Malformed JSON: {FirstSentence(ex.Message)}"));
+        }
+    }
+
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            || (contentType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
+                && contentType.Split(';')[0].EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
+
+    private static ProblemHttpResult TooLarge() =>
+        Problems.Status(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A request body may have at most {MaxBytes} bytes (1 MiB).");
+
+    // System.Text.Json appends the path and position in further sentences; the field is reported separately.
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+}

@@ -1,0 +1,68 @@
+using HealingGrains.Abstractions;
+using HealingGrains.Abstractions.Contracts;
+using HealingGrains.Abstractions.Grains;
+using HealingGrains.Abstractions.Keys;
+using HealingGrains.Silo.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace HealingGrains.Silo.Api;
+
+/// <summary><c>POST /api/v1/telemetry</c>: validates a batch and publishes it on the deployment's diagnostics stream.</summary>
+internal static class TelemetryApi
+{
+    /// <summary>The most events one request may carry.</summary>
+    public const int MaxEvents = 1000;
+
+    public static IEndpointRouteBuilder MapTelemetryApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/v1/telemetry", PostAsync)
+            .WithTags("Telemetry").RequireAuthorization(HealingClaims.IngestPolicy)
+            .WithName("PostTelemetry").WithSummary("Sends errors and metrics of a registered deployment (1 to 1,000 events, at most 1 MiB).")
+            .Accepts<TelemetryRequest>("application/json");
+        return routes;
+    }
+
+    private static async Task<Results<Accepted<TelemetryAccepted>, ProblemHttpResult>> PostAsync(
+        HttpContext context, IClusterClient cluster, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context.Request, ApiJsonContext.Default.TelemetryRequest, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body!.Events is { Count: > MaxEvents })
+        {
+            return Problems.Status(
+                StatusCodes.Status413PayloadTooLarge, "Too many events",
+                $"A request may carry at most {MaxEvents} events; this one has {body.Events.Count}. Split it into several requests.");
+        }
+
+        var receivedAt = time.GetUtcNow();
+        var errors = new Dictionary<string, string[]>();
+        if (!ResourceNames.IsValidDeployment(body.Deployment))
+        {
+            errors["deployment"] = [$"Required: the name of a registered deployment ({ResourceNames.DeploymentRule})."];
+        }
+
+        var events = TelemetryValidator.Validate(body.Events, receivedAt, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var tenantId = context.User.TenantId();
+        var key = DeploymentKey.Format(tenantId, body.Deployment!);
+        if (await cluster.GetGrain<IDeploymentGrain>(key).GetAsync() is null)
+        {
+            return Problems.NotFound(
+                $"No deployment '{body.Deployment}' in this tenant: register it first with PUT /api/v1/deployments/{body.Deployment}.");
+        }
+
+        await cluster.GetStreamProvider(HealingStreams.ProviderName)
+            .GetStream<DiagnosticBatch>(HealingStreams.Diagnostics(tenantId, body.Deployment!))
+            .OnNextAsync(new DiagnosticBatch { ReceivedAt = receivedAt, Events = events });
+
+        return TypedResults.Accepted((string?)null, new TelemetryAccepted { Accepted = events.Count });
+    }
+}

@@ -1,0 +1,90 @@
+using HealingGrains.Abstractions;
+using HealingGrains.Grains;
+using HealingGrains.Silo.Api;
+using HealingGrains.Silo.Configuration;
+using HealingGrains.Silo.Security;
+using HealingGrains.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace HealingGrains.Silo.Hosting;
+
+/// <summary>The host's features, each added with one call from <c>Program.cs</c>.</summary>
+public static class HealingGrainsHostingExtensions
+{
+    /// <summary>Options, storage, security, problem details, JSON and OpenAPI.</summary>
+    public static WebApplicationBuilder AddHealingGrains(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<HealingGrainsOptions>().BindConfiguration(HealingGrainsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealingGrainsOptions>, HealingGrainsOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<IRowStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value;
+            return new SqliteRowStore(new SqliteRowStoreOptions
+            {
+                DataSource = Path.Combine(options.DataDirectoryPath, "healinggrains.db"),
+            });
+        });
+
+        services.AddSingleton<OperatorKey>();
+        services.AddHostedService(sp => sp.GetRequiredService<OperatorKey>());
+        services.AddAuthentication(HealingClaims.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(HealingClaims.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(HealingClaims.OperatorPolicy, p => p.RequireClaim(HealingClaims.Kind, "operator"))
+            .AddPolicy(HealingClaims.AdminPolicy, p => p.RequireClaim(HealingClaims.Kind, "admin").RequireClaim(HealingClaims.Tenant))
+            .AddPolicy(HealingClaims.IngestPolicy, p => p.RequireClaim(HealingClaims.Kind, "ingest", "admin").RequireClaim(HealingClaims.Tenant));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnavailableExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.AddOpenApi();
+
+        // Bodies are read by JsonBody with its own 1 MiB limit; Kestrel's cap only needs to stay above it.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2 * JsonBody.MaxBytes);
+        return builder;
+    }
+
+    /// <summary>The co-hosted silo on the embedded default: localhost clustering, row-store state, memory streams.</summary>
+    public static ISiloBuilder AddHealingGrainsSilo(this ISiloBuilder silo)
+    {
+        silo.UseLocalhostClustering();
+        silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<HealingGrainsOptions>>((endpoints, options) =>
+        {
+            endpoints.SiloPort = options.Value.Clustering.SiloPort;
+            endpoints.GatewayPort = options.Value.Clustering.GatewayPort;
+        });
+        silo.Services.AddOptions<DevelopmentClusterMembershipOptions>().Configure<IOptions<HealingGrainsOptions>>((membership, options) =>
+            membership.PrimarySiloEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, options.Value.Clustering.SiloPort));
+        silo.Services.AddOptions<ClusterOptions>().Configure<IOptions<HealingGrainsOptions>>((cluster, options) =>
+        {
+            cluster.ClusterId = options.Value.Clustering.ClusterId;
+            cluster.ServiceId = options.Value.Clustering.ServiceId;
+        });
+
+        silo.AddRowStoreGrainStorage(GrainStorageNames.State);
+        silo.AddRowStoreGrainStorage("PubSubStore");
+        silo.AddMemoryStreams(HealingStreams.ProviderName);
+        return silo;
+    }
+
+    /// <summary>Problem details for every error, authentication, and the API's endpoints.</summary>
+    public static WebApplication MapHealingApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapTenantsApi();
+        app.MapDeploymentsApi();
+        app.MapTelemetryApi();
+        app.MapFingerprintsApi();
+        return app;
+    }
+}

@@ -1,0 +1,9 @@
+using HealingGrains.Silo.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddHealingGrains();
+builder.UseOrleans(silo => silo.AddHealingGrainsSilo());
+
+var app = builder.Build();
+app.MapHealingApi();
+app.Run();

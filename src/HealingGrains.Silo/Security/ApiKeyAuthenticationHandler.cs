@@ -1,0 +1,79 @@
+using System.Text.Encodings.Web;
+using HealingGrains.Abstractions.Grains;
+using HealingGrains.Abstractions.Keys;
+using HealingGrains.Core.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace HealingGrains.Silo.Security;
+
+/// <summary>Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against the operator key and the tenants' hashed keys.</summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    OperatorKey operatorKey,
+    IGrainFactory grains,
+    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    private const string BearerPrefix = "Bearer ";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("The Authorization header must be 'Bearer <key>'.");
+        }
+
+        var key = header[BearerPrefix.Length..].Trim();
+        if (key.Length is 0 or > 512)
+        {
+            return AuthenticateResult.Fail("Unknown key.");
+        }
+
+        if (operatorKey.Matches(key))
+        {
+            return Success(HealingClaims.Principal(ApiKeyKind.Operator, null));
+        }
+
+        var tenantId = ApiKeys.TryGetTenantId(key);
+        if (!ResourceNames.IsValidTenantId(tenantId))
+        {
+            return AuthenticateResult.Fail("Unknown key.");
+        }
+
+        var kind = await grains.GetGrain<ITenantGrain>(tenantId!).AuthenticateAsync(ApiKeys.Hash(key));
+        return kind is null
+            ? AuthenticateResult.Fail("Unknown key.")
+            : Success(HealingClaims.Principal(kind.Value, tenantId));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await WriteProblemAsync("Unauthorized", "Send a valid key as 'Authorization: Bearer <key>'.");
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await WriteProblemAsync("Forbidden", "This key is not of the kind this call needs (operator, admin or ingest).");
+    }
+
+    private AuthenticateResult Success(System.Security.Claims.ClaimsPrincipal principal) =>
+        AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+
+    private ValueTask WriteProblemAsync(string title, string detail) =>
+        problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = Response.StatusCode, Title = title, Detail = detail },
+        });
+}

@@ -1,0 +1,44 @@
+using HealingGrains.Abstractions;
+using HealingGrains.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace HealingGrains.Grains.Tests;
+
+/// <summary>One in-process cluster shared by the grain tests, with memory storage and memory streams and a fake clock.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(GrainStorageNames.State);
+            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.AddMemoryStreams(HealingStreams.ProviderName);
+            silo.Services.AddSingleton<TimeProvider>(Time);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(HealingStreams.ProviderName));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
