@@ -13,9 +13,22 @@ namespace HealingGrains.Silo.Hosting;
 /// <summary>The host's features, each added with one call from <c>Program.cs</c>.</summary>
 public static class HealingGrainsHostingExtensions
 {
+    /// <summary>The documented local address when nothing else is configured.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
     /// <summary>Options, storage, security, problem details, JSON and OpenAPI.</summary>
     public static WebApplicationBuilder AddHealingGrains(this WebApplicationBuilder builder)
     {
+        // Defaults live in code, not only in appsettings.json: `dotnet run --project` from the repository root uses
+        // the working directory as content root, where the project's appsettings.json is not.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         var services = builder.Services;
         services.AddOptions<HealingGrainsOptions>().BindConfiguration(HealingGrainsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HealingGrainsOptions>, HealingGrainsOptionsValidator>();

@@ -1,0 +1,42 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace HealingGrains.Silo.Tests;
+
+/// <summary>Small helpers over the public API, as a client would use it.</summary>
+internal static class Api
+{
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static Task<HttpResponseMessage> PutDeploymentAsync(this HttpClient admin, string deployment, params string[] capabilities) =>
+        admin.PutAsJsonAsync($"/api/v1/deployments/{deployment}", new { service = "shop", environment = "prod", capabilities }, Ct);
+
+    public static Task<HttpResponseMessage> SendErrorsAsync(this HttpClient ingest, string deployment, params string[] messages) =>
+        ingest.PostAsJsonAsync("/api/v1/telemetry", new
+        {
+            deployment,
+            events = messages.Select(m => new { kind = "error", timestamp = "2026-11-24T10:00:00Z", service = "shop", message = m }),
+        }, Ct);
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
+
+    /// <summary>Polls the fingerprint list until it satisfies <paramref name="done"/> (stream processing is asynchronous).</summary>
+    public static async Task<JsonElement> FingerprintsAsync(this HttpClient admin, string deployment, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var list = await (await admin.GetAsync($"/api/v1/fingerprints?deployment={deployment}", Ct)).JsonAsync();
+            if (done(list) || DateTime.UtcNow > deadline)
+            {
+                return list;
+            }
+
+            await Task.Delay(20, Ct);
+        }
+    }
+
+    public static bool OneWithCount(JsonElement list, int count) =>
+        list.ValueKind == JsonValueKind.Array && list.GetArrayLength() == 1 && list[0].GetProperty("count").GetInt64() == count;
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace HealingGrains.Silo.Tests;
+
+/// <summary>
+/// The real host (API and co-hosted silo) on a data folder of its own and free silo ports, so several can run side
+/// by side and one can be restarted on another's folder.
+/// </summary>
+public sealed class HealingHost(string dataDirectory, string? operatorKey) : WebApplicationFactory<Program>
+{
+    public string DataDirectory { get; } = dataDirectory;
+
+    public static string NewDataDirectory() =>
+        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "hg-tests", Guid.NewGuid().ToString("N"))).FullName;
+
+    public HttpClient ClientWithKey(string? key)
+    {
+        var client = CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("HealingGrains:DataDirectory", DataDirectory);
+        builder.UseSetting("HealingGrains:Clustering:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("HealingGrains:Clustering:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (operatorKey is not null)
+        {
+            builder.UseSetting("HealingGrains:Bootstrap:OperatorKey", operatorKey);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
