@@ -22,7 +22,8 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
     /// <inheritdoc/>
     public async Task OnNextAsync(DiagnosticBatch item, StreamSequenceToken? token = null)
     {
-        var (tenantId, deployment) = DeploymentKey.Parse(this.GetPrimaryKeyString());
+        var key = this.GetPrimaryKeyString();
+        var (tenantId, deployment) = DeploymentKey.Parse(key);
         var observations = new Dictionary<string, ObservationBuilder>(StringComparer.Ordinal);
         var toMine = new List<DiagnosticEvent>();
         Dictionary<string, double>? metrics = null;
@@ -63,7 +64,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
             (Id: o.Key, NewHere: await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, o.Key))
                 .RecordAsync(o.Value.Build()))));
 
-        var deploymentGrain = GrainFactory.GetGrain<IDeploymentGrain>(this.GetPrimaryKeyString());
+        var deploymentGrain = GrainFactory.GetGrain<IDeploymentGrain>(key);
         var newHere = recorded.Where(r => r.NewHere).Select(r => r.Id).ToList();
         if (newHere.Count > 0)
         {
@@ -76,7 +77,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
         }
 
         _processed += item.Events.Count;
-        LogBatchProcessed(logger, this.GetPrimaryKeyString(), item.Events.Count, observations.Count);
+        LogBatchProcessed(logger, key, item.Events.Count, observations.Count);
     }
 
     /// <inheritdoc/>

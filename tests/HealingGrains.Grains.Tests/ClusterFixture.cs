@@ -1,7 +1,4 @@
-using HealingGrains.Abstractions;
-using HealingGrains.Grains;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
 namespace HealingGrains.Grains.Tests;
@@ -9,7 +6,7 @@ namespace HealingGrains.Grains.Tests;
 /// <summary>One in-process cluster shared by the grain tests, with memory storage and memory streams and a fake clock.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
+    public TestClock Time { get; } = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -22,10 +19,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(GrainStorageNames.State);
             silo.AddMemoryGrainStorage("PubSubStore");
-            silo.AddMemoryStreams(HealingStreams.ProviderName);
+            silo.AddMemoryStreams(HealingGrains.Abstractions.HealingStreams.ProviderName);
             silo.Services.AddSingleton<TimeProvider>(Time);
         });
-        builder.ConfigureClient(client => client.AddMemoryStreams(HealingStreams.ProviderName));
+        builder.ConfigureClient(client => client.AddMemoryStreams(HealingGrains.Abstractions.HealingStreams.ProviderName));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

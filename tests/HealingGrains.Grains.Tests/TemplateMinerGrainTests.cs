@@ -11,7 +11,7 @@ public sealed class TemplateMinerGrainTests(ClusterFixture fixture)
         var miner = fixture.Client.GetGrain<ITemplateMinerGrain>(TestIds.Tenant());
         var first = await miner.AssignAsync(["Worker 12 lost its lease on shard 7", "Queue orders is 93% full"]);
 
-        await miner.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await miner.Cast<IGrainManagementExtension>().DeactivateOnIdle(TestContext.Current.CancellationToken);
         var after = await miner.AssignAsync(["Worker 40 lost its lease on shard 3", "Queue billing is 99% full"]);
 
         Assert.Equal(first.Select(a => a.ClusterId), after.Select(a => a.ClusterId));

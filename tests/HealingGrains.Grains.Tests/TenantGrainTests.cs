@@ -31,7 +31,7 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
         var tenant = fixture.Client.GetGrain<ITenantGrain>(TestIds.Tenant());
         var keys = (await tenant.CreateAsync("Acme"))!;
 
-        await tenant.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await tenant.Cast<IGrainManagementExtension>().DeactivateOnIdle(TestContext.Current.CancellationToken);
 
         Assert.Equal(ApiKeyKind.Ingest, await tenant.AuthenticateAsync(ApiKeys.Hash(keys.IngestKey)));
         Assert.Null(await tenant.AuthenticateAsync(keys.IngestKey));

@@ -49,7 +49,7 @@ internal static class TenantsApi
             return Problems.Invalid(errors);
         }
 
-        var keys = await grains.GetGrain<ITenantGrain>(body.Id).CreateAsync(name!);
+        var keys = await grains.GetGrain<ITenantGrain>(body.Id!).CreateAsync(name!);
         if (keys is null)
         {
             return Problems.Conflict($"Tenant '{body.Id}' already exists.");

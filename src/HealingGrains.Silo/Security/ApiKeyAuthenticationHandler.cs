@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using HealingGrains.Abstractions.Contracts;
 using HealingGrains.Abstractions.Grains;
 using HealingGrains.Abstractions.Keys;
 using HealingGrains.Core.Security;

@@ -46,12 +46,13 @@ internal sealed partial class OperatorKey(
         try
         {
             // CreateNew: the key is written once; an existing file is never overwritten.
-            await using (var file = new FileStream(path, new FileStreamOptions
+            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
             {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
+                fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var file = new FileStream(path, fileOptions))
             {
                 await file.WriteAsync(Encoding.UTF8.GetBytes(key + "\n"), cancellationToken);
             }
