@@ -34,14 +34,8 @@ public static class HealingGrainsHostingExtensions
         services.AddSingleton<IValidateOptions<HealingGrainsOptions>, HealingGrainsOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddSingleton<IRowStore>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value;
-            return new SqliteRowStore(new SqliteRowStoreOptions
-            {
-                DataSource = Path.Combine(options.DataDirectoryPath, "healinggrains.db"),
-            });
-        });
+        services.AddSqliteRowStore(sp =>
+            Path.Combine(sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value.DataDirectoryPath, "healinggrains.db"));
 
         services.AddSingleton<OperatorKey>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorKey>());

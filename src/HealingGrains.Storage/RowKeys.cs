@@ -1,0 +1,95 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace HealingGrains.Storage;
+
+/// <summary>
+/// The naming rules every backend enforces (Azure Table storage's, the strictest), and a reversible escape that turns
+/// any string — a grain id contains <c>/</c> — into a valid key.
+/// </summary>
+public static partial class RowKeys
+{
+    /// <summary>The longest key, in UTF-16 code units (Azure allows 1 KiB).</summary>
+    public const int MaxKeyLength = 1024;
+
+    private const char EscapeChar = '~';
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="table"/> is 3 to 63 letters or digits starting with a letter.</summary>
+    public static void ValidateTable(string table)
+    {
+        if (table is null || !TablePattern().IsMatch(table))
+        {
+            throw new ArgumentException($"Table name '{table}' is invalid: use 3 to 63 letters or digits, starting with a letter.", nameof(table));
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="key"/> is a valid partition or row key.</summary>
+    public static void ValidateKey(string key, string parameterName)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new ArgumentException("A key may not be empty.", parameterName);
+        }
+
+        if (key.Length > MaxKeyLength)
+        {
+            throw new ArgumentException($"A key may have at most {MaxKeyLength} characters; this one has {key.Length}.", parameterName);
+        }
+
+        foreach (var c in key)
+        {
+            if (IsForbidden(c))
+            {
+                throw new ArgumentException(
+                    $"Key '{key}' contains '{(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())}'; keys may not contain / \\ # ? or control characters (escape them with RowKeys.Escape).",
+                    parameterName);
+            }
+        }
+    }
+
+    /// <summary>Escapes any string into a valid key; <see cref="Unescape"/> reverses it. Ordinal order of plain ASCII letters and digits is kept.</summary>
+    public static string Escape(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var builder = new StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (c == EscapeChar || IsForbidden(c))
+            {
+                builder.Append(EscapeChar).Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Reverses <see cref="Escape"/>.</summary>
+    public static string Unescape(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var builder = new StringBuilder(key.Length);
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (key[i] == EscapeChar && i + 4 < key.Length)
+            {
+                builder.Append((char)Convert.ToInt32(key.Substring(i + 1, 4), 16));
+                i += 4;
+            }
+            else
+            {
+                builder.Append(key[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsForbidden(char c) => c is '/' or '\\' or '#' or '?' || char.IsControl(c);
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TablePattern();
+}

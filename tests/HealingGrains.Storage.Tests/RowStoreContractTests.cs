@@ -1,0 +1,231 @@
+using System.Text;
+
+namespace HealingGrains.Storage.Tests;
+
+/// <summary>
+/// What every <see cref="IRowStore"/> backend must do. Each backend adds a subclass that says how to open a store on
+/// fresh, empty storage and how to reopen it (a restart).
+/// </summary>
+public abstract class RowStoreContractTests : IAsyncDisposable
+{
+    protected const string Table = "things";
+
+    private IRowStore? _store;
+
+    protected IRowStore Store => _store ??= Open();
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public virtual ValueTask DisposeAsync()
+    {
+        (_store as IDisposable)?.Dispose();
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A store on this test's storage; called again after disposing the first, it reopens the same storage.</summary>
+    protected abstract IRowStore Open();
+
+    [Fact]
+    public async Task InsertsReadsReplacesAndDeletes()
+    {
+        var etag = await Store.WriteAsync(Table, "p", "r", Bytes("one"), null, Ct);
+        var read = await Store.ReadAsync(Table, "p", "r", Ct);
+        Assert.Equal("one", Text(read!.Data));
+        Assert.Equal(etag, read.ETag);
+
+        var etag2 = await Store.WriteAsync(Table, "p", "r", Bytes("two"), etag, Ct);
+        Assert.NotEqual(etag, etag2);
+        Assert.Equal("two", Text((await Store.ReadAsync(Table, "p", "r", Ct))!.Data));
+
+        await Store.DeleteAsync(Table, "p", "r", etag2, Ct);
+        Assert.Null(await Store.ReadAsync(Table, "p", "r", Ct));
+    }
+
+    [Fact]
+    public async Task InsertingARowThatExistsConflictsAndKeepsTheRow()
+    {
+        await Store.WriteAsync(Table, "p", "r", Bytes("first"), null, Ct);
+
+        await Assert.ThrowsAsync<RowConflictException>(() => Store.WriteAsync(Table, "p", "r", Bytes("second"), null, Ct));
+
+        Assert.Equal("first", Text((await Store.ReadAsync(Table, "p", "r", Ct))!.Data));
+    }
+
+    [Fact]
+    public async Task AStaleETagConflictsAndOverwritesNothing()
+    {
+        var stale = await Store.WriteAsync(Table, "p", "r", Bytes("v1"), null, Ct);
+        var current = await Store.WriteAsync(Table, "p", "r", Bytes("v2"), stale, Ct);
+
+        await Assert.ThrowsAsync<RowConflictException>(() => Store.WriteAsync(Table, "p", "r", Bytes("v3"), stale, Ct));
+        await Assert.ThrowsAsync<RowConflictException>(() => Store.DeleteAsync(Table, "p", "r", stale, Ct));
+
+        var row = await Store.ReadAsync(Table, "p", "r", Ct);
+        Assert.Equal("v2", Text(row!.Data));
+        Assert.Equal(current, row.ETag);
+    }
+
+    [Fact]
+    public async Task AnETagFromBeforeADeleteNeverMatchesTheRowInsertedAfterIt()
+    {
+        var old = await Store.WriteAsync(Table, "p", "r", Bytes("v1"), null, Ct);
+        await Store.DeleteAsync(Table, "p", "r", old, Ct);
+        await Store.WriteAsync(Table, "p", "r", Bytes("reborn"), null, Ct);
+
+        await Assert.ThrowsAsync<RowConflictException>(() => Store.WriteAsync(Table, "p", "r", Bytes("v2"), old, Ct));
+    }
+
+    [Fact]
+    public async Task ReplacingOrDeletingAMissingRowConflicts()
+    {
+        await Assert.ThrowsAsync<RowConflictException>(() => Store.WriteAsync(Table, "p", "missing", Bytes("x"), "some-etag", Ct));
+        await Assert.ThrowsAsync<RowConflictException>(() => Store.DeleteAsync(Table, "p", "missing", "*", Ct));
+    }
+
+    [Fact]
+    public async Task DeleteWithAStarIgnoresTheETag()
+    {
+        await Store.WriteAsync(Table, "p", "r", Bytes("x"), null, Ct);
+
+        await Store.DeleteAsync(Table, "p", "r", "*", Ct);
+
+        Assert.Null(await Store.ReadAsync(Table, "p", "r", Ct));
+    }
+
+    [Fact]
+    public async Task QueriesOnePartitionInRowKeyOrderFromAKeyWithALimit()
+    {
+        foreach (var key in new[] { "c", "a", "e", "b", "d" })
+        {
+            await Store.WriteAsync(Table, "p", key, Bytes(key), null, Ct);
+        }
+
+        await Store.WriteAsync(Table, "other", "a", Bytes("elsewhere"), null, Ct);
+        await Store.WriteAsync("otherthings", "p", "a", Bytes("other table"), null, Ct);
+
+        Assert.Equal(["a", "b", "c", "d", "e"], await Keys(Store.QueryAsync(Table, "p", cancellationToken: Ct)));
+        Assert.Equal(["b", "c"], await Keys(Store.QueryAsync(Table, "p", fromRowKey: "b", limit: 2, cancellationToken: Ct)));
+        Assert.Empty(await Keys(Store.QueryAsync(Table, "nothing-here", cancellationToken: Ct)));
+    }
+
+    [Fact]
+    public async Task PartitionsAndTablesAreIsolated()
+    {
+        await Store.WriteAsync(Table, "p1", "r", Bytes("one"), null, Ct);
+        await Store.WriteAsync(Table, "p2", "r", Bytes("two"), null, Ct);
+        await Store.WriteAsync("others", "p1", "r", Bytes("three"), null, Ct);
+
+        Assert.Equal("one", Text((await Store.ReadAsync(Table, "p1", "r", Ct))!.Data));
+        Assert.Equal("two", Text((await Store.ReadAsync(Table, "p2", "r", Ct))!.Data));
+        Assert.Equal("three", Text((await Store.ReadAsync("others", "p1", "r", Ct))!.Data));
+    }
+
+    [Fact]
+    public async Task AValueOfSeveralMebibytesRoundTrips()
+    {
+        var large = new byte[5 * 1024 * 1024 + 3];
+        new Random(7).NextBytes(large);
+
+        var etag = await Store.WriteAsync(Table, "p", "large", large, null, Ct);
+        await Store.WriteAsync(Table, "p", "large", large.AsMemory(1), etag, Ct);
+
+        Assert.Equal(large.AsSpan(1).ToArray(), (await Store.ReadAsync(Table, "p", "large", Ct))!.Data.ToArray());
+    }
+
+    [Fact]
+    public async Task OfConcurrentWritersWithTheSameETagExactlyOneWins()
+    {
+        var etag = await Store.WriteAsync(Table, "p", "contended", Bytes("start"), null, Ct);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            try
+            {
+                await Store.WriteAsync(Table, "p", "contended", Bytes($"writer {i}"), etag, Ct);
+                return i;
+            }
+            catch (RowConflictException)
+            {
+                return -1;
+            }
+        }));
+
+        var winner = Assert.Single(attempts, a => a >= 0);
+        Assert.Equal($"writer {winner}", Text((await Store.ReadAsync(Table, "p", "contended", Ct))!.Data));
+    }
+
+    [Fact]
+    public async Task OfConcurrentInsertersExactlyOneWins()
+    {
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            try
+            {
+                await Store.WriteAsync(Table, "p", "fresh", Bytes($"writer {i}"), null, Ct);
+                return true;
+            }
+            catch (RowConflictException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Single(attempts, a => a);
+    }
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("a\\b")]
+    [InlineData("a#b")]
+    [InlineData("a?b")]
+    [InlineData("a\nb")]
+    [InlineData("")]
+    public async Task RefusesInvalidKeysWithAClearMessage(string key)
+    {
+        var partition = await Assert.ThrowsAsync<ArgumentException>(() => Store.WriteAsync(Table, key, "r", Bytes("x"), null, Ct));
+        var row = await Assert.ThrowsAsync<ArgumentException>(() => Store.ReadAsync(Table, "p", key, Ct));
+
+        Assert.Contains("key", partition.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("rowKey", row.ParamName);
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("1things")]
+    [InlineData("grain_state")]
+    public async Task RefusesInvalidTableNames(string table)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.ReadAsync(table, "p", "r", Ct));
+
+        Assert.Contains("Table name", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RowsSurviveReopeningTheStore()
+    {
+        var etag = await Store.WriteAsync(Table, "p", "durable", Bytes("kept"), null, Ct);
+        (_store as IDisposable)?.Dispose();
+
+        _store = Open();
+        var row = await Store.ReadAsync(Table, "p", "durable", Ct);
+
+        Assert.Equal("kept", Text(row!.Data));
+        Assert.Equal(etag, row.ETag);
+    }
+
+    protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    protected static string Text(ReadOnlyMemory<byte> data) => Encoding.UTF8.GetString(data.Span);
+
+    private static async Task<List<string>> Keys(IAsyncEnumerable<StoredRow> rows)
+    {
+        var keys = new List<string>();
+        await foreach (var row in rows)
+        {
+            keys.Add(row.RowKey);
+        }
+
+        return keys;
+    }
+}
