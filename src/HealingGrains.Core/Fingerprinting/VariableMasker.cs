@@ -27,6 +27,7 @@ public static partial class VariableMasker
         s = Path().Replace(s, Wildcard);
         s = QuotedWord().Replace(s, Wildcard);
         s = HexLiteral().Replace(s, Wildcard);
+        s = DottedNumber().Replace(s, Wildcard);
         s = HexWord().Replace(s, Wildcard);
         s = Number().Replace(s, Wildcard);
         s = SignedWildcard().Replace(s, Wildcard);
@@ -51,7 +52,7 @@ public static partial class VariableMasker
     [GeneratedRegex(@"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?![\w.])", RegexOptions.CultureInvariant)]
     private static partial Regex Ipv4();
 
-    [GeneratedRegex(@"(?<![\w:])\[?(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\]?(?::\d{1,5})?(?![\w:])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w:])\[?(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{1,4}\]?(?::\d{1,5})?(?![\w:])", RegexOptions.CultureInvariant)]
     private static partial Regex Ipv6();
 
     [GeneratedRegex(@"(?<![\w])(?:[A-Za-z]:)?(?:[/\\][\w.~@+%-]+){2,}[/\\]?(?:\?[^\s""]*)?", RegexOptions.CultureInvariant)]
@@ -62,6 +63,10 @@ public static partial class VariableMasker
 
     [GeneratedRegex(@"\b0[xX][0-9a-fA-F]+\b", RegexOptions.CultureInvariant)]
     private static partial Regex HexLiteral();
+
+    // Decimals and dotted versions standing alone are one value (12.50, 1.4.2), not one per dot.
+    [GeneratedRegex(@"(?<![\w.])[-+]?\d+(?:\.\d+)+(?![\w])", RegexOptions.CultureInvariant)]
+    private static partial Regex DottedNumber();
 
     // A word of hex digits with at least one decimal digit (ids, hashes, addresses); "face" or "add" stay words.
     [GeneratedRegex(@"\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]+\b", RegexOptions.CultureInvariant)]
