@@ -1,1 +1,3 @@
-return 0;
+using HealingGrains.Cli.Commands;
+
+return await HgCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,71 @@
+using System.CommandLine;
+
+namespace HealingGrains.Cli.Commands;
+
+/// <summary>The <c>hg</c> command tree.</summary>
+internal static class HgCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("hg: the HealingGrains command line: fingerprint logs, send telemetry, evaluate.");
+        root.Subcommands.Add(Fingerprint());
+        root.Subcommands.Add(Send());
+        root.Subcommands.Add(Eval());
+        return root;
+    }
+
+    private static Command Fingerprint()
+    {
+        var command = new Command("fingerprint",
+            "Reads one log message per line on stdin; writes '<fingerprint id>\\t<template>' per line, templates as of the end of the input.");
+        command.SetAction((_, cancellationToken) => FingerprintCommand.RunAsync(Console.In, Console.Out, cancellationToken));
+        return command;
+    }
+
+    private static Command Send()
+    {
+        var url = new Option<Uri>("--url") { Description = "The host, e.g. http://localhost:5080", Required = true };
+        var key = new Option<string>("--key") { Description = "An ingest key (or set HG_INGEST_KEY)" };
+        var deployment = new Option<string>("--deployment") { Description = "The registered deployment the events come from", Required = true };
+        var file = new Option<FileInfo?>("--file") { Description = "JSON lines, one telemetry event per line (default: stdin)" };
+        var command = new Command("send", "Sends telemetry events (JSON lines) to a host in batches within the API's limits.")
+        {
+            url, key, deployment, file,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var apiKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("HG_INGEST_KEY");
+            if (string.IsNullOrWhiteSpace(apiKey))
+            {
+                await Console.Error.WriteLineAsync("hg send: give an ingest key with --key or HG_INGEST_KEY.");
+                return ExitCodes.Usage;
+            }
+
+            var source = parse.GetValue(file);
+            if (source is { Exists: false })
+            {
+                await Console.Error.WriteLineAsync($"hg send: {source.FullName} does not exist.");
+                return ExitCodes.Usage;
+            }
+
+            using var reader = source is null ? Console.In : source.OpenText();
+            using var http = new HttpClient { BaseAddress = parse.GetValue(url), Timeout = TimeSpan.FromSeconds(100) };
+            var sender = new TelemetrySender(http, apiKey, Console.Error);
+            var summary = await sender.SendAsync(parse.GetValue(deployment)!, reader, cancellationToken);
+            await Console.Out.WriteLineAsync(summary.ToString());
+            return summary.Failed ? ExitCodes.Failure : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Eval()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "The folder of Loghub-2k systems (*_2k.log_structured.csv)", Required = true };
+        var loghub = new Command("loghub", "Runs one fresh miner per Loghub system and prints grouping and parsing accuracy, groups and lines per second.")
+        {
+            data,
+        };
+        loghub.SetAction((parse, cancellationToken) => EvalLoghubCommand.RunAsync(parse.GetValue(data)!, Console.Out, Console.Error, cancellationToken));
+        return new Command("eval", "Evaluates the project's algorithms on public benchmark data.") { loghub };
+    }
+}
