@@ -27,6 +27,7 @@ public static class HealingGrainsHostingExtensions
         }
 
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var services = builder.Services;
