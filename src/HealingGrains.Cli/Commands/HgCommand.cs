@@ -24,7 +24,7 @@ internal static class HgCommand
 
     private static Command Send()
     {
-        var url = new Option<Uri>("--url") { Description = "The host, e.g. http://localhost:5080", Required = true };
+        var url = new Option<string>("--url") { Description = "The host, e.g. http://localhost:5080", Required = true };
         var key = new Option<string>("--key") { Description = "An ingest key (or set HG_INGEST_KEY)" };
         var deployment = new Option<string>("--deployment") { Description = "The registered deployment the events come from", Required = true };
         var file = new Option<FileInfo?>("--file") { Description = "JSON lines, one telemetry event per line (default: stdin)" };
@@ -41,6 +41,12 @@ internal static class HgCommand
                 return ExitCodes.Usage;
             }
 
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var host) || host.Scheme is not ("http" or "https"))
+            {
+                await Console.Error.WriteLineAsync($"hg send: --url '{parse.GetValue(url)}' is not an http(s) address such as http://localhost:5080.");
+                return ExitCodes.Usage;
+            }
+
             var source = parse.GetValue(file);
             if (source is { Exists: false })
             {
@@ -49,7 +55,7 @@ internal static class HgCommand
             }
 
             using var reader = source is null ? Console.In : source.OpenText();
-            using var http = new HttpClient { BaseAddress = parse.GetValue(url), Timeout = TimeSpan.FromSeconds(100) };
+            using var http = new HttpClient { BaseAddress = host, Timeout = TimeSpan.FromSeconds(100) };
             var sender = new TelemetrySender(http, apiKey, Console.Error);
             var summary = await sender.SendAsync(parse.GetValue(deployment)!, reader, cancellationToken);
             await Console.Out.WriteLineAsync(summary.ToString());

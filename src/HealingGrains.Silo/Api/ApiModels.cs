@@ -135,7 +135,8 @@ public sealed class FingerprintResponse
     /// <summary>The latest service version it was seen on.</summary>
     public string? LastVersion { get; init; }
 
-    /// <summary>Occurrences per minute over the last 24 hours (only minutes with occurrences).</summary>
+    /// <summary>Occurrences per minute over the last 24 hours (only minutes with occurrences); in the detail view only.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<MinuteCountResponse>? PerMinute { get; init; }
 
     /// <summary>Ranked fixes with their evidence; empty until the fingerprint has candidate fixes.</summary>
