@@ -5,7 +5,7 @@ using HealingGrains.Abstractions.Contracts;
 namespace HealingGrains.Silo.Api;
 
 /// <summary>Source-generated JSON for the API's bodies: camelCase, enums as strings.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CreateTenantRequest))]
 [JsonSerializable(typeof(TenantCreatedResponse))]
 [JsonSerializable(typeof(KeysResponse))]
