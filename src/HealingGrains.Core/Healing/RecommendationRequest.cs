@@ -1,0 +1,26 @@
+namespace HealingGrains.Core.Healing;
+
+/// <summary>What the recommender knows when a fingerprint needs a fix.</summary>
+public sealed record RecommendationRequest
+{
+    /// <summary>The action kinds that may be proposed (the deployment's capabilities that the policy allows).</summary>
+    public required IReadOnlyList<string> Kinds { get; init; }
+
+    /// <summary>Outcomes of each kind on this fingerprint.</summary>
+    public IReadOnlyDictionary<string, DecayedCounts> Own { get; init; } = new Dictionary<string, DecayedCounts>();
+
+    /// <summary>Outcomes of each kind on similar fingerprints of the tenant, summed.</summary>
+    public IReadOnlyDictionary<string, DecayedCounts> Similar { get; init; } = new Dictionary<string, DecayedCounts>();
+
+    /// <summary>How many similar fingerprints contributed.</summary>
+    public int SimilarFingerprints { get; init; }
+
+    /// <summary>The version whose deployment this fingerprint's first occurrence followed closely, if any.</summary>
+    public string? FollowsVersion { get; init; }
+
+    /// <summary>Whether ranking may explore (Thompson sampling) rather than take the best mean.</summary>
+    public bool Explore { get; init; }
+
+    /// <summary>Now, for time decay.</summary>
+    public DateTimeOffset Now { get; init; }
+}

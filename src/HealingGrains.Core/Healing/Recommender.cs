@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace HealingGrains.Core.Healing;
+
+/// <summary>
+/// Ranks candidate fixes for a fingerprint. Each kind has a Beta posterior: a uniform prior, this fingerprint's
+/// decayed outcomes, similar fingerprints' outcomes capped as pseudo-counts, and pseudo-successes for
+/// <c>rollback-version</c> when the error first appeared right after a new version. Ranking samples the posteriors
+/// (Thompson sampling) where exploration is allowed, else takes the means; confidence is a lower credible bound.
+/// </summary>
+public sealed class Recommender(RecommenderOptions? options = null)
+{
+    /// <summary>The action kind that undoes a deployment.</summary>
+    public const string RollbackKind = "rollback-version";
+
+    /// <summary>The options in force.</summary>
+    public RecommenderOptions Options { get; } = options ?? new RecommenderOptions();
+
+    /// <summary>The candidates, best first.</summary>
+    public IReadOnlyList<Recommendation> Rank(RecommendationRequest request, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(random);
+        var ranked = new List<Recommendation>(request.Kinds.Count);
+        foreach (var kind in request.Kinds.Distinct(StringComparer.Ordinal))
+        {
+            var own = Get(request.Own, kind).DecayedTo(request.Now, Options.HalfLife);
+            var similar = Get(request.Similar, kind).DecayedTo(request.Now, Options.HalfLife).CappedAt(Options.SimilarCap);
+            var correlation = kind == RollbackKind && request.FollowsVersion is not null ? Options.CorrelationPseudoSuccesses : 0;
+            var alpha = 1 + own.Successes + similar.Successes + correlation;
+            var beta = 1 + own.Failures + similar.Failures;
+            var mean = BetaDistribution.Mean(alpha, beta);
+            var score = request.Explore ? BetaDistribution.Sample(alpha, beta, random) : mean;
+            var evidence = new RecommendationEvidence(
+                own.Successes, own.Failures, similar.Successes, similar.Failures, request.SimilarFingerprints, correlation, request.FollowsVersion);
+            ranked.Add(new Recommendation(
+                kind, alpha, beta, mean, BetaDistribution.Quantile(alpha, beta, Options.CredibleQuantile), score, evidence,
+                Reason(kind, evidence)));
+        }
+
+        return [.. ranked.OrderByDescending(r => r.Score).ThenByDescending(r => r.Mean).ThenBy(r => r.Kind, StringComparer.Ordinal)];
+    }
+
+    /// <summary>A sentence a human can check against the counts.</summary>
+    public static string Reason(string kind, RecommendationEvidence e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var own = Round(e.OwnSuccesses + e.OwnFailures);
+        var similar = Round(e.SimilarSuccesses + e.SimilarFailures);
+        var succeeded = Round(e.OwnSuccesses + e.SimilarSuccesses);
+        var parts = new List<string>();
+        if (own + similar > 0)
+        {
+            var sources = similar > 0
+                ? $"{own} on this fingerprint, {similar} on {e.SimilarFingerprints} similar fingerprint{(e.SimilarFingerprints == 1 ? "" : "s")}"
+                : $"all on this fingerprint";
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Based on {own + similar} case{(own + similar == 1 ? "" : "s")} ({sources}): {kind} succeeded {succeeded} time{(succeeded == 1 ? "" : "s")}."));
+        }
+        else
+        {
+            parts.Add($"No outcome of {kind} is known for this fingerprint or similar ones yet.");
+        }
+
+        if (e.CorrelationSuccesses > 0)
+        {
+            parts.Add($"The error first appeared shortly after version {e.FollowsVersion} was deployed, which favours {kind}.");
+        }
+
+        return string.Join(" ", parts);
+    }
+
+    private static int Round(double value) => (int)Math.Round(value, MidpointRounding.AwayFromZero);
+
+    private static DecayedCounts Get(IReadOnlyDictionary<string, DecayedCounts> counts, string kind) =>
+        counts.TryGetValue(kind, out var value) ? value : DecayedCounts.Empty;
+}
