@@ -47,7 +47,7 @@ if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=$((failed + 1))
 fi
 
-echo "== contract smoke check against a running host (../shared/checks/contract_smoke.py --only skeleton)"
+echo "== contract smoke check against a running host (../shared/checks/contract_smoke.py, skeleton and loop)"
 smoke="$root/../shared/checks/contract_smoke.py"
 if [ ! -f "$smoke" ]; then
   echo "missing $smoke: the contract check lives in the steering repository's shared/ folder beside this clone"

@@ -76,6 +76,15 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
             await deploymentGrain.RecordMetricsAsync(metrics);
         }
 
+        if (observations.Count > 0)
+        {
+            await deploymentGrain.OnFingerprintsAsync([.. observations.Select(o => new FingerprintOccurrence
+            {
+                Id = o.Key,
+                ExceptionType = o.Value.ExceptionType,
+            })]);
+        }
+
         _processed += item.Events.Count;
         LogBatchProcessed(logger, key, item.Events.Count, observations.Count);
     }
@@ -121,6 +130,8 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
 
     private sealed class ObservationBuilder(string deployment, FingerprintSource source, string sample, string? exceptionType)
     {
+        public string? ExceptionType => exceptionType;
+
         private readonly List<DateTimeOffset> _occurredAt = [];
         private string _template = "";
         private string? _version;

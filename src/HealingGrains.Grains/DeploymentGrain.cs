@@ -1,9 +1,13 @@
+using HealingGrains.Core.Healing;
+
 namespace HealingGrains.Grains;
 
 /// <inheritdoc cref="IDeploymentGrain"/>
-public sealed class DeploymentGrain(
+public sealed partial class DeploymentGrain(
     [PersistentState(stateName: "deployment", storageName: GrainStorageNames.State)] IPersistentState<DeploymentState> deployment,
-    TimeProvider time) : Grain, IDeploymentGrain
+    TimeProvider time,
+    Recommender recommender,
+    RandomSource random) : Grain, IDeploymentGrain
 {
     /// <summary>The most metric names one deployment keeps, so a sender inventing names cannot grow the state without bound.</summary>
     public const int MaxMetricNames = 200;

@@ -1,3 +1,4 @@
+using HealingGrains.Core.Healing;
 using HealingGrains.Core.Temporal;
 
 namespace HealingGrains.Grains;
@@ -5,7 +6,8 @@ namespace HealingGrains.Grains;
 /// <inheritdoc cref="IFingerprintGrain"/>
 public sealed class FingerprintGrain(
     [PersistentState(stateName: "fingerprint", storageName: GrainStorageNames.State)] IPersistentState<FingerprintState> fingerprint,
-    TimeProvider time) : Grain, IFingerprintGrain
+    TimeProvider time,
+    Recommender recommender) : Grain, IFingerprintGrain
 {
     /// <inheritdoc/>
     public async Task<bool> RecordAsync(FingerprintObservation observation)
@@ -44,6 +46,39 @@ public sealed class FingerprintGrain(
         var newDeployment = state.Deployments.Add(observation.Deployment);
         await fingerprint.WriteStateAsync();
         return newDeployment;
+    }
+
+    /// <inheritdoc/>
+    public Task<FingerprintFacts?> GetFactsAsync()
+    {
+        var state = fingerprint.State;
+        if (state.Template is null)
+        {
+            return Task.FromResult<FingerprintFacts?>(null);
+        }
+
+        var now = time.GetUtcNow();
+        var since = MinuteBuckets.MinuteOf(now) - 10;
+        var recent = state.PerMinute.Where(b => b.Key > since).Sum(b => b.Value);
+        return Task.FromResult<FingerprintFacts?>(new FingerprintFacts
+        {
+            Id = FingerprintKey.Parse(this.GetPrimaryKeyString()).FingerprintId,
+            ExceptionType = state.ExceptionType,
+            FirstSeen = state.FirstSeen,
+            Fixes = new Dictionary<string, FixCounts>(state.Fixes, StringComparer.Ordinal),
+            RecentRatePerMinute = recent / 10.0,
+        });
+    }
+
+    /// <inheritdoc/>
+    public async Task RecordOutcomeAsync(string kind, bool succeeded)
+    {
+        var counts = fingerprint.State.Fixes.TryGetValue(kind, out var known)
+            ? new DecayedCounts(known.Successes, known.Failures, known.AsOf)
+            : DecayedCounts.Empty;
+        var updated = counts.With(succeeded, time.GetUtcNow(), recommender.Options.HalfLife);
+        fingerprint.State.Fixes[kind] = new FixCounts { Successes = updated.Successes, Failures = updated.Failures, AsOf = updated.AsOf };
+        await fingerprint.WriteStateAsync();
     }
 
     /// <inheritdoc/>

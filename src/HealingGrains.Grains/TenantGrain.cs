@@ -72,6 +72,21 @@ public sealed class TenantGrain(
         }
     }
 
+    /// <inheritdoc/>
+    public Task<PolicyInfo> GetPolicyAsync() => Task.FromResult(tenant.State.Policy.Clone());
+
+    /// <inheritdoc/>
+    public async Task<PolicyInfo> UpdatePolicyAsync(PolicyInfo policy, string actor)
+    {
+        var updated = policy.Clone();
+        updated.Version = tenant.State.Policy.Version + 1;
+        tenant.State.Policy = updated;
+        await tenant.WriteStateAsync();
+        await GrainFactory.GetGrain<IAuditLogGrain>(this.GetPrimaryKeyString())
+            .AppendAsync(actor, "policy.changed", "policy", System.Text.Json.JsonSerializer.Serialize(updated, PolicyJson.Default.PolicyInfo));
+        return updated.Clone();
+    }
+
     private TenantKeys IssueKeys()
     {
         var id = this.GetPrimaryKeyString();
@@ -86,3 +101,7 @@ public sealed class TenantGrain(
         return new TenantKeys { TenantId = id, AdminKey = admin, IngestKey = ingest };
     }
 }
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(PolicyInfo))]
+internal sealed partial class PolicyJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,3 +1,5 @@
+using HealingGrains.Core.Healing;
+using HealingGrains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -10,6 +12,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The SQLite file behind audit and history rows.</summary>
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), "hg-grain-tests", Guid.NewGuid().ToString("N"), "rows.db");
+
     public IClusterClient Client => Cluster.Client;
 
     public async ValueTask InitializeAsync()
@@ -21,6 +26,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.AddMemoryStreams(HealingGrains.Abstractions.HealingStreams.ProviderName);
             silo.Services.AddSingleton<TimeProvider>(Time);
+            silo.Services.AddSingleton(new Recommender());
+            silo.Services.AddSingleton(new RandomSource(1234));
+            silo.Services.AddSqliteRowStore(_ => DatabasePath);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(HealingGrains.Abstractions.HealingStreams.ProviderName));
         Cluster = builder.Build();

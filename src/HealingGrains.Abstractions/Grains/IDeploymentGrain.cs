@@ -19,4 +19,16 @@ public interface IDeploymentGrain : IGrainWithStringKey
 
     /// <summary>Records the latest value of metrics reported by the deployment.</summary>
     Task RecordMetricsAsync(IReadOnlyDictionary<string, double> latest);
+
+    /// <summary>Registers a new version (the azd hook calls this through the API).</summary>
+    Task<DeploymentVersion> AddVersionAsync(DeploymentVersion version);
+
+    /// <summary>Fingerprints just occurred here: opens an incident and proposes a fix for each one with no open action.</summary>
+    Task OnFingerprintsAsync(IReadOnlyList<FingerprintOccurrence> occurrences);
+
+    /// <summary>An action of this deployment reached a final state.</summary>
+    Task ActionClosedAsync(ActionClosure closure);
+
+    /// <summary>The ids of the deployment's open actions (at most one per fingerprint).</summary>
+    Task<IReadOnlyList<string>> GetOpenActionIdsAsync();
 }

@@ -10,4 +10,10 @@ public interface IFingerprintGrain : IGrainWithStringKey
 
     /// <summary>The fingerprint, or null when it has never occurred.</summary>
     Task<FingerprintInfo?> GetAsync();
+
+    /// <summary>What the recommender needs: exception type, first occurrence, outcome counts per action kind.</summary>
+    Task<FingerprintFacts?> GetFactsAsync();
+
+    /// <summary>Learns from an action's outcome on this fingerprint.</summary>
+    Task RecordOutcomeAsync(string kind, bool succeeded);
 }

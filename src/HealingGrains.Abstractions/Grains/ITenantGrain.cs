@@ -19,4 +19,10 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>Records that the tenant has this deployment.</summary>
     Task AddDeploymentAsync(string deployment);
+
+    /// <summary>The tenant's safety policy (a new tenant's: every action needs approval).</summary>
+    Task<PolicyInfo> GetPolicyAsync();
+
+    /// <summary>Replaces the policy with <paramref name="policy"/> (its version is set here) and audits the change.</summary>
+    Task<PolicyInfo> UpdatePolicyAsync(PolicyInfo policy, string actor);
 }

@@ -27,4 +27,31 @@ public sealed class DeploymentState
 
     /// <summary>Latest value per metric name.</summary>
     [Id(7)] public Dictionary<string, double> LatestMetrics { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Registered versions, oldest first.</summary>
+    [Id(8)] public List<Contracts.DeploymentVersion> Versions { get; set; } = [];
+
+    /// <summary>The open action of each fingerprint that has one.</summary>
+    [Id(9)] public Dictionary<string, OpenAction> OpenActions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>When automatic actions were approved, for the hourly limit (last hour only).</summary>
+    [Id(10)] public List<DateTimeOffset> AutoActions { get; set; } = [];
+
+    /// <summary>Outcomes of recent automatic actions, newest last, for the downgrade.</summary>
+    [Id(11)] public List<bool> RecentAutoOutcomes { get; set; } = [];
+
+    /// <summary>The exception type of each fingerprint seen here, for finding similar ones.</summary>
+    [Id(12)] public Dictionary<string, string> ExceptionTypes { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>An open action as its deployment tracks it.</summary>
+[GenerateSerializer, Alias("HealingGrains.OpenAction")]
+public sealed class OpenAction
+{
+    [Id(0)] public required string ActionId { get; init; }
+
+    /// <summary>When a pending approval expires.</summary>
+    [Id(1)] public DateTimeOffset ExpiresAt { get; init; }
+
+    [Id(2)] public bool AutoApproved { get; init; }
 }

@@ -35,4 +35,7 @@ public sealed class FingerprintState
 
     /// <summary>The latest service version it was seen on.</summary>
     [Id(9)] public string? LastVersion { get; set; }
+
+    /// <summary>Time-decayed outcome counts per action kind.</summary>
+    [Id(10)] public Dictionary<string, FixCounts> Fixes { get; set; } = new(StringComparer.Ordinal);
 }

@@ -17,6 +17,9 @@ public sealed class TenantState
 
     /// <summary>Its deployments, by name.</summary>
     [Id(3)] public SortedSet<string> Deployments { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Its safety policy.</summary>
+    [Id(4)] public PolicyInfo Policy { get; set; } = new();
 }
 
 /// <summary>One stored key: its hash and kind, never the key itself.</summary>

@@ -14,35 +14,46 @@ internal static class JsonBody
     public const int MaxBytes = 1024 * 1024;
 
     public static async Task<(T? Value, ProblemHttpResult? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
-        where T : class
     {
         if (!IsJson(request.ContentType))
         {
-            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."));
+            return (default, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."));
         }
 
         if (request.ContentLength > MaxBytes)
         {
-            return (null, TooLarge());
+            return (default, TooLarge());
         }
 
         var buffer = await ReadLimitedAsync(request.Body, cancellationToken);
         if (buffer is null)
         {
-            return (null, TooLarge());
+            return (default, TooLarge());
         }
 
         try
         {
             var value = JsonSerializer.Deserialize(buffer.AsSpan(), type);
             return value is null
-                ? (null, Problems.Invalid("$", "The body must be a JSON object."))
+                ? (default, Problems.Invalid("$", "The body must be a JSON object."))
                 : (value, null);
         }
         catch (JsonException ex)
         {
-            return (null, Problems.Invalid(ex.Path ?? "$", $"Malformed JSON: {FirstSentence(ex.Message)}"));
+            return (default, Problems.Invalid(ex.Path ?? "$", $"Malformed JSON: {FirstSentence(ex.Message)}"));
         }
+    }
+
+    /// <summary>Like <see cref="ReadAsync"/>, but an empty body (no Content-Length or zero, no content type) is no value and no error.</summary>
+    public static async Task<(T? Value, ProblemHttpResult? Error)> ReadOptionalAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentLength is null or 0 && string.IsNullOrEmpty(request.ContentType) || request.ContentLength == 0)
+        {
+            return (null, null);
+        }
+
+        return await ReadAsync(request, type, cancellationToken);
     }
 
     private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken cancellationToken)

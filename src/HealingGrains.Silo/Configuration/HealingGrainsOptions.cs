@@ -21,6 +21,9 @@ public sealed class HealingGrainsOptions
     /// <summary>Secrets the platform starts with.</summary>
     public BootstrapSettings Bootstrap { get; set; } = new();
 
+    /// <summary>How the healing loop decides.</summary>
+    public HealingSettings Healing { get; set; } = new();
+
     /// <summary>The data directory as an absolute path.</summary>
     public string DataDirectoryPath => Path.GetFullPath(DataDirectory);
 }
@@ -59,4 +62,11 @@ public sealed class BootstrapSettings
     /// the embedded default one is generated at first start and written to <c>&lt;DataDirectory&gt;/operator.key</c>.
     /// </summary>
     public string? OperatorKey { get; set; }
+}
+
+/// <summary>Healing settings (<c>HealingGrains:Healing</c>).</summary>
+public sealed class HealingSettings
+{
+    /// <summary>Seed of the exploration's random choices, for replayable simulations. Default: none (random).</summary>
+    public int? RandomSeed { get; set; }
 }

@@ -1,4 +1,5 @@
 using HealingGrains.Abstractions;
+using HealingGrains.Core.Healing;
 using HealingGrains.Grains;
 using HealingGrains.Silo.Api;
 using HealingGrains.Silo.Configuration;
@@ -37,6 +38,9 @@ public static class HealingGrainsHostingExtensions
 
         services.AddSqliteRowStore(sp =>
             Path.Combine(sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value.DataDirectoryPath, "healinggrains.db"));
+
+        services.AddSingleton(new Recommender());
+        services.AddSingleton(sp => new RandomSource(sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value.Healing.RandomSeed));
 
         services.AddSingleton<OperatorKey>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorKey>());
@@ -93,6 +97,9 @@ public static class HealingGrainsHostingExtensions
         app.MapDeploymentsApi();
         app.MapTelemetryApi();
         app.MapFingerprintsApi();
+        app.MapActionsApi();
+        app.MapPolicyApi();
+        app.MapAuditApi();
         return app;
     }
 }

@@ -1,0 +1,53 @@
+namespace HealingGrains.Abstractions.Contracts;
+
+/// <summary>Time-decayed outcome counts of one action kind on one fingerprint, as of a moment.</summary>
+[GenerateSerializer, Alias("HealingGrains.FixCounts")]
+public sealed class FixCounts
+{
+    [Id(0)] public double Successes { get; init; }
+
+    [Id(1)] public double Failures { get; init; }
+
+    [Id(2)] public DateTimeOffset AsOf { get; init; }
+}
+
+/// <summary>What the recommender needs to know about one fingerprint.</summary>
+[GenerateSerializer, Alias("HealingGrains.FingerprintFacts")]
+public sealed class FingerprintFacts
+{
+    [Id(0)] public required string Id { get; init; }
+
+    [Id(1)] public string? ExceptionType { get; init; }
+
+    [Id(2)] public DateTimeOffset FirstSeen { get; init; }
+
+    /// <summary>Outcome counts per action kind.</summary>
+    [Id(3)] public Dictionary<string, FixCounts> Fixes { get; init; } = [];
+
+    /// <summary>Occurrences per minute over the last ten minutes.</summary>
+    [Id(4)] public double RecentRatePerMinute { get; init; }
+}
+
+/// <summary>A fingerprint that just occurred on a deployment.</summary>
+[GenerateSerializer, Alias("HealingGrains.FingerprintOccurrence")]
+public sealed class FingerprintOccurrence
+{
+    [Id(0)] public required string Id { get; init; }
+
+    [Id(1)] public string? ExceptionType { get; init; }
+}
+
+/// <summary>An action that reached a final state, as its deployment hears of it.</summary>
+[GenerateSerializer, Alias("HealingGrains.ActionClosure")]
+public sealed class ActionClosure
+{
+    [Id(0)] public required string ActionId { get; init; }
+
+    [Id(1)] public required string Fingerprint { get; init; }
+
+    [Id(2)] public required string Kind { get; init; }
+
+    [Id(3)] public ActionState State { get; init; }
+
+    [Id(4)] public bool AutoApproved { get; init; }
+}

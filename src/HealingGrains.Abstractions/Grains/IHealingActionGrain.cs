@@ -1,0 +1,31 @@
+using HealingGrains.Abstractions.Contracts;
+
+namespace HealingGrains.Abstractions.Grains;
+
+/// <summary>
+/// One proposed fix and its lifecycle: Proposed → PendingApproval/Approved → Dispatched → Succeeded/Failed, or
+/// Rejected/Expired. Transitions are idempotent where the contract says so. Key: <c>tenant/actionId</c>.
+/// </summary>
+public interface IHealingActionGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the action (once); PendingApproval, or Approved by policy when the gate allowed it.</summary>
+    Task<HealingActionInfo> ProposeAsync(ActionProposal proposal);
+
+    /// <summary>The action, or null when it does not exist. A pending approval past its time expires on read.</summary>
+    Task<HealingActionInfo?> GetAsync();
+
+    /// <summary>PendingApproval → Approved.</summary>
+    Task<ActionTransition> ApproveAsync(string actor, string? comment);
+
+    /// <summary>PendingApproval → Rejected.</summary>
+    Task<ActionTransition> RejectAsync(string actor, string? comment);
+
+    /// <summary>Approved → Dispatched; again: no change.</summary>
+    Task<ActionTransition> DispatchAsync();
+
+    /// <summary>Approved/Dispatched → Succeeded/Failed; the same outcome again: no change; a different one: conflict.</summary>
+    Task<ActionTransition> ReportOutcomeAsync(bool succeeded, string? detail);
+
+    /// <summary>Expires a pending approval that is past its time; <paramref name="notifyDeployment"/> false when the deployment asks.</summary>
+    Task<HealingActionInfo?> ExpireIfDueAsync(bool notifyDeployment);
+}

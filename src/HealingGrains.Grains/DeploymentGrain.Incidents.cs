@@ -1,0 +1,284 @@
+using HealingGrains.Core.Healing;
+
+namespace HealingGrains.Grains;
+
+/// <summary>Incidents: proposing a fix when a fingerprint occurs with no open action, and closing them.</summary>
+public sealed partial class DeploymentGrain
+{
+    /// <summary>The most similar fingerprints whose outcomes are consulted for one proposal.</summary>
+    public const int MaxSimilar = 20;
+
+    /// <summary>How many recent automatic outcomes are kept for the downgrade.</summary>
+    private const int RecentOutcomes = SafetyGate.DowngradeWindow;
+
+    /// <inheritdoc/>
+    public async Task<DeploymentVersion> AddVersionAsync(DeploymentVersion version)
+    {
+        deployment.State.Versions.Add(version);
+        await deployment.WriteStateAsync();
+        var (tenantId, name) = DeploymentKey.Parse(this.GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IAuditLogGrain>(tenantId)
+            .AppendAsync("agent", "deployment.version", $"deployment/{name}", $"{version.Version} ({version.Commit ?? "no commit"}) deployed {version.DeployedAt:O}");
+        return version;
+    }
+
+    /// <inheritdoc/>
+    public async Task OnFingerprintsAsync(IReadOnlyList<FingerprintOccurrence> occurrences)
+    {
+        var state = deployment.State;
+        foreach (var occurrence in occurrences)
+        {
+            if (occurrence.ExceptionType is { Length: > 0 } type)
+            {
+                state.ExceptionTypes[occurrence.Id] = type;
+            }
+        }
+
+        if (!state.Registered || state.Capabilities.Count == 0)
+        {
+            await deployment.WriteStateAsync();
+            return;
+        }
+
+        var (tenantId, _) = DeploymentKey.Parse(this.GetPrimaryKeyString());
+        var policy = await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync();
+        var now = time.GetUtcNow();
+        foreach (var occurrence in occurrences)
+        {
+            if (state.OpenActions.TryGetValue(occurrence.Id, out var open))
+            {
+                if (now < open.ExpiresAt)
+                {
+                    continue;
+                }
+
+                // A pending approval past its time no longer blocks a new proposal. Approved or dispatched actions
+                // never expire (their ExpiresAt is MaxValue): they wait for the agent's outcome.
+                await GrainFactory.GetGrain<IHealingActionGrain>(ActionKey.Format(tenantId, open.ActionId)).ExpireIfDueAsync(notifyDeployment: false);
+                state.OpenActions.Remove(occurrence.Id);
+            }
+
+            await ProposeAsync(tenantId, occurrence.Id, policy, rollbackOf: null);
+        }
+
+        await deployment.WriteStateAsync();
+    }
+
+    /// <inheritdoc/>
+    public async Task ActionClosedAsync(ActionClosure closure)
+    {
+        var state = deployment.State;
+        if (state.OpenActions.TryGetValue(closure.Fingerprint, out var open) && open.ActionId == closure.ActionId)
+        {
+            state.OpenActions.Remove(closure.Fingerprint);
+        }
+
+        if (closure.AutoApproved && closure.State is ActionState.Succeeded or ActionState.Failed)
+        {
+            state.RecentAutoOutcomes.Add(closure.State == ActionState.Succeeded);
+            if (state.RecentAutoOutcomes.Count > RecentOutcomes)
+            {
+                state.RecentAutoOutcomes.RemoveRange(0, state.RecentAutoOutcomes.Count - RecentOutcomes);
+            }
+        }
+
+        // The rollback plan recorded with a failed action: propose undoing the last deployment, through the gate.
+        if (closure.State == ActionState.Failed
+            && closure.Kind != Recommender.RollbackKind
+            && state.Versions.Count >= 2
+            && !state.OpenActions.ContainsKey(closure.Fingerprint))
+        {
+            var (tenantId, _) = DeploymentKey.Parse(this.GetPrimaryKeyString());
+            var policy = await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync();
+            if (SafetyGate.IsAllowed(ToSafetyPolicy(policy), state.Capabilities, Recommender.RollbackKind))
+            {
+                await ProposeAsync(tenantId, closure.Fingerprint, policy, rollbackOf: closure.ActionId);
+            }
+        }
+
+        await deployment.WriteStateAsync();
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<string>> GetOpenActionIdsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([.. deployment.State.OpenActions.Values.Select(a => a.ActionId)]);
+
+    private async Task ProposeAsync(string tenantId, string fingerprintId, PolicyInfo policyInfo, string? rollbackOf)
+    {
+        var state = deployment.State;
+        var policy = ToSafetyPolicy(policyInfo);
+        var allowed = state.Capabilities.Where(k => SafetyGate.IsAllowed(policy, state.Capabilities, k)).ToList();
+        if (rollbackOf is not null)
+        {
+            allowed = [Recommender.RollbackKind];
+        }
+
+        if (allowed.Count == 0)
+        {
+            return;
+        }
+
+        var facts = await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, fingerprintId)).GetFactsAsync();
+        if (facts is null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var followsVersion = state.Versions
+            .Where(v => facts.FirstSeen >= v.DeployedAt && facts.FirstSeen <= v.DeployedAt + recommender.Options.CorrelationWindow)
+            .Select(v => v.Version)
+            .LastOrDefault();
+
+        string kind;
+        string reasoning;
+        ActionEvidence evidence;
+        double confidence;
+        if (policy.AiEnabled)
+        {
+            var (similar, similarCount) = await SimilarAsync(tenantId, fingerprintId, facts.ExceptionType);
+            var best = recommender.Rank(new RecommendationRequest
+            {
+                Kinds = allowed,
+                Own = facts.Fixes.ToDictionary(f => f.Key, f => new DecayedCounts(f.Value.Successes, f.Value.Failures, f.Value.AsOf), StringComparer.Ordinal),
+                Similar = similar,
+                SimilarFingerprints = similarCount,
+                FollowsVersion = followsVersion,
+                Explore = policy.Exploration,
+                Now = now,
+            }, random.Next())[0];
+            kind = best.Kind;
+            confidence = best.Confidence;
+            reasoning = best.Reasoning;
+            evidence = new ActionEvidence
+            {
+                OwnSuccesses = best.Evidence.OwnSuccesses,
+                OwnFailures = best.Evidence.OwnFailures,
+                SimilarSuccesses = best.Evidence.SimilarSuccesses,
+                SimilarFailures = best.Evidence.SimilarFailures,
+                SimilarFingerprints = best.Evidence.SimilarFingerprints,
+                CorrelationSuccesses = best.Evidence.CorrelationSuccesses,
+                FollowsVersion = best.Evidence.FollowsVersion,
+                Alpha = best.Alpha,
+                Beta = best.Beta,
+                Mean = best.Mean,
+                Models = new() { ["recommender"] = policy.Exploration ? "beta-thompson/1" : "beta-mean/1" },
+                PolicyVersion = policyInfo.Version,
+            };
+        }
+        else
+        {
+            var rule = RuleBook.Choose(allowed, followsVersion)!.Value;
+            kind = rule.Kind;
+            confidence = 0;
+            reasoning = rule.Reasoning;
+            evidence = new ActionEvidence { FollowsVersion = followsVersion, Models = new() { ["rules"] = "builtin/1" }, PolicyVersion = policyInfo.Version };
+        }
+
+        if (rollbackOf is not null)
+        {
+            reasoning = $"The previous action ({rollbackOf}) failed; its rollback plan is to return to the previous version. {reasoning}";
+        }
+
+        state.AutoActions.RemoveAll(t => t < now.AddHours(-1));
+        var risk = ActionRisk.Of(kind);
+        var decision = SafetyGate.Decide(policy, new GateRequest
+        {
+            Kind = kind,
+            Confidence = confidence,
+            Risk = risk,
+            Capabilities = state.Capabilities,
+            AutoActionsLastHour = state.AutoActions.Count,
+            RecentAutoSuccesses = state.RecentAutoOutcomes.Count(o => o),
+            RecentAutoTotal = state.RecentAutoOutcomes.Count,
+        });
+        if (decision.Verdict == GateVerdict.Refuse)
+        {
+            return;
+        }
+
+        evidence.Gate.AddRange(decision.Reasons);
+        var auto = decision.Verdict == GateVerdict.AutoApprove;
+        var id = ActionKey.NewId();
+        var expiresAt = now.AddMinutes(policyInfo.ApprovalTimeoutMinutes);
+        var (_, name) = DeploymentKey.Parse(this.GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IHealingActionGrain>(ActionKey.Format(tenantId, id)).ProposeAsync(new ActionProposal
+        {
+            AutoApprove = auto,
+            Action = new HealingActionInfo
+            {
+                Id = id,
+                Deployment = name,
+                Fingerprint = fingerprintId,
+                Kind = kind,
+                Confidence = confidence,
+                Risk = risk,
+                Reasoning = reasoning,
+                Evidence = evidence,
+                RollbackKind = kind == Recommender.RollbackKind ? null : (state.Capabilities.Contains(Recommender.RollbackKind) ? Recommender.RollbackKind : null),
+                RollbackOf = rollbackOf,
+                CreatedAt = now,
+                ExpiresAt = expiresAt,
+                VersionBefore = state.Versions.LastOrDefault()?.Version,
+                ErrorRateBefore = facts.RecentRatePerMinute,
+                AutoApproved = auto,
+            },
+        });
+
+        state.OpenActions[fingerprintId] = new OpenAction { ActionId = id, ExpiresAt = auto ? DateTimeOffset.MaxValue : expiresAt, AutoApproved = auto };
+        if (auto)
+        {
+            state.AutoActions.Add(now);
+        }
+    }
+
+    private async Task<(Dictionary<string, DecayedCounts> Counts, int Fingerprints)> SimilarAsync(
+        string tenantId, string fingerprintId, string? exceptionType)
+    {
+        var counts = new Dictionary<string, DecayedCounts>(StringComparer.Ordinal);
+        if (exceptionType is null)
+        {
+            return (counts, 0);
+        }
+
+        var similar = deployment.State.ExceptionTypes
+            .Where(e => e.Value == exceptionType && e.Key != fingerprintId)
+            .Select(e => e.Key)
+            .Take(MaxSimilar)
+            .ToList();
+        var facts = await Task.WhenAll(similar.Select(id =>
+            GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, id)).GetFactsAsync()));
+        var now = time.GetUtcNow();
+        var contributing = 0;
+        foreach (var f in facts.OfType<FingerprintFacts>())
+        {
+            if (f.Fixes.Count > 0)
+            {
+                contributing++;
+            }
+
+            foreach (var (kind, c) in f.Fixes)
+            {
+                var decayed = new DecayedCounts(c.Successes, c.Failures, c.AsOf).DecayedTo(now, recommender.Options.HalfLife);
+                var sum = counts.TryGetValue(kind, out var existing) ? existing : new DecayedCounts(0, 0, now);
+                counts[kind] = new DecayedCounts(sum.Successes + decayed.Successes, sum.Failures + decayed.Failures, now);
+            }
+        }
+
+        return (counts, contributing);
+    }
+
+    private static SafetyPolicy ToSafetyPolicy(PolicyInfo p) => new()
+    {
+        ApprovalThreshold = p.ApprovalThreshold,
+        MaxRisk = p.MaxRisk,
+        AllowedKinds = p.AllowedKinds,
+        MaxAutoActionsPerDeploymentPerHour = p.MaxAutoActionsPerDeploymentPerHour,
+        AiEnabled = p.AiEnabled,
+        Exploration = p.Exploration,
+        AutoDowngradeFloor = p.AutoDowngradeFloor,
+        InterventionThreshold = p.InterventionThreshold,
+        Federation = p.Federation,
+        ApprovalTimeout = TimeSpan.FromMinutes(p.ApprovalTimeoutMinutes),
+    };
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using HealingGrains.Storage;
+
+namespace HealingGrains.Grains;
+
+/// <summary>The healing memory: an append-only history record per proposal and per outcome, as rows.</summary>
+public sealed partial class HealingActionGrain
+{
+    /// <summary>The row-store table of healing history.</summary>
+    public const string HistoryTable = "history";
+
+    private async Task HistoryAsync(string @event)
+    {
+        var action = Action!;
+        var now = time.GetUtcNow();
+        var record = new HistoryRecord(
+            now, @event, action.Id, action.Deployment, action.Fingerprint, action.Kind,
+            action.AutoApproved ? "policy" : action.DecidedBy ?? "pending",
+            action.Confidence, action.Risk, action.Evidence.PolicyVersion, action.Evidence.Models,
+            action.Evidence.OwnSuccesses, action.Evidence.OwnFailures, action.Evidence.SimilarSuccesses, action.Evidence.SimilarFailures,
+            action.Evidence.FollowsVersion,
+            new HistoryState(action.VersionBefore, action.ErrorRateBefore, null, null),
+            @event == "proposed" ? null : new HistoryState(null, null, action.State.ToString(), action.Outcome?.Succeeded));
+        var rowKey = $"{now.UtcTicks:D19}-{action.Id}-{@event}";
+        await rows.WriteAsync(
+            HistoryTable, RowKeys.Escape(TenantId), rowKey,
+            JsonSerializer.SerializeToUtf8Bytes(record, HistoryJson.Default.HistoryRecord), expectedETag: null);
+    }
+}
+
+/// <summary>One entry of the healing memory.</summary>
+internal sealed record HistoryRecord(
+    DateTimeOffset At,
+    string Event,
+    string ActionId,
+    string Deployment,
+    string Fingerprint,
+    string Kind,
+    string Decision,
+    double Confidence,
+    double Risk,
+    int PolicyVersion,
+    Dictionary<string, string> Models,
+    double OwnSuccesses,
+    double OwnFailures,
+    double SimilarSuccesses,
+    double SimilarFailures,
+    string? FollowsVersion,
+    HistoryState Before,
+    HistoryState? After);
+
+/// <summary>The deployment and the fingerprint around an action.</summary>
+internal sealed record HistoryState(string? Version, double? ErrorRatePerMinute, string? ActionState, bool? Succeeded);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(HistoryRecord))]
+internal sealed partial class HistoryJson : System.Text.Json.Serialization.JsonSerializerContext;

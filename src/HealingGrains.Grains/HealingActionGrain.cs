@@ -1,0 +1,166 @@
+using HealingGrains.Storage;
+
+namespace HealingGrains.Grains;
+
+/// <inheritdoc cref="IHealingActionGrain"/>
+public sealed partial class HealingActionGrain(
+    [PersistentState(stateName: "action", storageName: GrainStorageNames.State)] IPersistentState<HealingActionState> state,
+    IRowStore rows,
+    TimeProvider time) : Grain, IHealingActionGrain
+{
+    private HealingActionInfo? Action => state.State.Action;
+
+    private string TenantId => ActionKey.Parse(this.GetPrimaryKeyString()).TenantId;
+
+    /// <inheritdoc/>
+    public async Task<HealingActionInfo> ProposeAsync(ActionProposal proposal)
+    {
+        if (Action is { } existing)
+        {
+            return existing;
+        }
+
+        var now = time.GetUtcNow();
+        var action = proposal.Action;
+        action.State = proposal.AutoApprove ? ActionState.Approved : ActionState.PendingApproval;
+        action.UpdatedAt = now;
+        if (proposal.AutoApprove)
+        {
+            action.DecidedBy = "policy";
+            action.DecidedAt = now;
+        }
+
+        state.State.Action = action;
+        await state.WriteStateAsync();
+        await AuditAsync("system", "action.proposed", $"{action.Kind} for fingerprint {action.Fingerprint} on {action.Deployment}: {action.Reasoning}");
+        if (proposal.AutoApprove)
+        {
+            await AuditAsync("policy", "action.approved", string.Join(" ", action.Evidence.Gate));
+        }
+
+        await HistoryAsync("proposed");
+        return action;
+    }
+
+    /// <inheritdoc/>
+    public Task<HealingActionInfo?> GetAsync() => ExpireIfDueAsync(notifyDeployment: true);
+
+    /// <inheritdoc/>
+    public async Task<HealingActionInfo?> ExpireIfDueAsync(bool notifyDeployment)
+    {
+        if (Action is { State: ActionState.PendingApproval } action && time.GetUtcNow() >= action.ExpiresAt)
+        {
+            await MoveAsync(ActionState.Expired, "system", "No decision before the approval timeout.", notifyDeployment);
+        }
+
+        return Action;
+    }
+
+    /// <inheritdoc/>
+    public Task<ActionTransition> ApproveAsync(string actor, string? comment) =>
+        DecideAsync(ActionState.Approved, actor, comment);
+
+    /// <inheritdoc/>
+    public Task<ActionTransition> RejectAsync(string actor, string? comment) =>
+        DecideAsync(ActionState.Rejected, actor, comment);
+
+    /// <inheritdoc/>
+    public async Task<ActionTransition> DispatchAsync()
+    {
+        var action = await ExpireIfDueAsync(notifyDeployment: true);
+        return action?.State switch
+        {
+            null => NotFound(),
+            ActionState.Dispatched => Ok(),
+            ActionState.Approved => await MoveAsync(ActionState.Dispatched, "agent", null, notifyDeployment: false),
+            _ => Conflict($"An action in state {action.State} cannot be dispatched; only an Approved one can."),
+        };
+    }
+
+    /// <inheritdoc/>
+    public async Task<ActionTransition> ReportOutcomeAsync(bool succeeded, string? detail)
+    {
+        var action = await ExpireIfDueAsync(notifyDeployment: true);
+        if (action is null)
+        {
+            return NotFound();
+        }
+
+        if (action.State is ActionState.Succeeded or ActionState.Failed)
+        {
+            return action.Outcome?.Succeeded == succeeded
+                ? Ok()
+                : Conflict($"The action already reported {(action.Outcome!.Succeeded ? "success" : "failure")}; a different outcome cannot replace it.");
+        }
+
+        if (action.State is not (ActionState.Approved or ActionState.Dispatched))
+        {
+            return Conflict($"An action in state {action.State} cannot have an outcome; only an Approved or Dispatched one can.");
+        }
+
+        action.Outcome = new ActionOutcome { Succeeded = succeeded, Detail = detail, ReportedAt = time.GetUtcNow() };
+        var result = await MoveAsync(succeeded ? ActionState.Succeeded : ActionState.Failed, "agent", detail, notifyDeployment: false);
+        await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TenantId, action.Fingerprint)).RecordOutcomeAsync(action.Kind, succeeded);
+        await NotifyDeploymentAsync(action);
+        return result;
+    }
+
+    private async Task<ActionTransition> DecideAsync(ActionState target, string actor, string? comment)
+    {
+        var action = await ExpireIfDueAsync(notifyDeployment: true);
+        if (action is null)
+        {
+            return NotFound();
+        }
+
+        if (action.State != ActionState.PendingApproval)
+        {
+            return Conflict($"The action is {action.State}; only a PendingApproval action can be approved or rejected.");
+        }
+
+        action.DecidedBy = actor;
+        action.DecidedAt = time.GetUtcNow();
+        action.Comment = comment;
+        return await MoveAsync(target, actor, comment, notifyDeployment: target == ActionState.Rejected);
+    }
+
+    private async Task<ActionTransition> MoveAsync(ActionState target, string actor, string? detail, bool notifyDeployment)
+    {
+        var action = Action!;
+        var from = action.State;
+        action.State = target;
+        action.UpdatedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        await AuditAsync(actor, $"action.{target.ToString().ToLowerInvariant()}", $"{from} → {target}{(detail is null ? "" : $": {detail}")}");
+        if (target is ActionState.Succeeded or ActionState.Failed or ActionState.Rejected or ActionState.Expired)
+        {
+            await HistoryAsync(target.ToString().ToLowerInvariant());
+        }
+
+        if (notifyDeployment)
+        {
+            await NotifyDeploymentAsync(action);
+        }
+
+        return Ok();
+    }
+
+    private Task NotifyDeploymentAsync(HealingActionInfo action) =>
+        GrainFactory.GetGrain<IDeploymentGrain>(DeploymentKey.Format(TenantId, action.Deployment)).ActionClosedAsync(new ActionClosure
+        {
+            ActionId = action.Id,
+            Fingerprint = action.Fingerprint,
+            Kind = action.Kind,
+            State = action.State,
+            AutoApproved = action.AutoApproved,
+        });
+
+    private Task<AuditRecord> AuditAsync(string actor, string @event, string detail) =>
+        GrainFactory.GetGrain<IAuditLogGrain>(TenantId).AppendAsync(actor, @event, $"action/{Action!.Id}", detail);
+
+    private ActionTransition Ok() => new() { Status = TransitionStatus.Ok, Action = Action };
+
+    private static ActionTransition NotFound() => new() { Status = TransitionStatus.NotFound };
+
+    private ActionTransition Conflict(string problem) => new() { Status = TransitionStatus.Conflict, Action = Action, Problem = problem };
+}
