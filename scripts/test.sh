@@ -68,7 +68,7 @@ for _ in $(seq 1 120); do
   if curl -fs "http://127.0.0.1:$port/openapi/v1.json" >/dev/null 2>&1 && [ -s "$data/operator.key" ]; then break; fi
   sleep 0.5
 done
-if python3 "$smoke" --url "http://127.0.0.1:$port" --operator-key "$(cat "$data/operator.key" 2>/dev/null)" --only skeleton; then
+if python3 "$smoke" --url "http://127.0.0.1:$port" --operator-key "$(cat "$data/operator.key" 2>/dev/null)"; then
   passed=$((passed + 1))
 else
   echo "contract smoke check failed; host log: $log"
