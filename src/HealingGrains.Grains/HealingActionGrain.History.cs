@@ -9,6 +9,7 @@ public sealed partial class HealingActionGrain
     /// <summary>The row-store table of healing history.</summary>
     public const string HistoryTable = "history";
 
+    /// <summary>Writes the history record that the last state write counted (the count is persisted with the state).</summary>
     private async Task HistoryAsync(string @event)
     {
         var action = Action!;
@@ -21,7 +22,7 @@ public sealed partial class HealingActionGrain
             action.Evidence.FollowsVersion,
             new HistoryState(action.VersionBefore, action.ErrorRateBefore, null, null),
             @event == "proposed" ? null : new HistoryState(null, null, action.State.ToString(), action.Outcome?.Succeeded));
-        var rowKey = $"{now.UtcTicks:D19}-{action.Id}-{@event}";
+        var rowKey = $"{now.UtcTicks:D19}-{action.Id}-{state.State.HistoryRecords:D3}";
         await rows.WriteAsync(
             HistoryTable, RowKeys.Escape(TenantId), rowKey,
             JsonSerializer.SerializeToUtf8Bytes(record, HistoryJson.Default.HistoryRecord), expectedETag: null);

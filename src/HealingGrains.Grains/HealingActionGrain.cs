@@ -31,6 +31,7 @@ public sealed partial class HealingActionGrain(
         }
 
         state.State.Action = action;
+        state.State.HistoryRecords++;
         await state.WriteStateAsync();
         await AuditAsync("system", "action.proposed", $"{action.Kind} for fingerprint {action.Fingerprint} on {action.Deployment}: {action.Reasoning}");
         if (proposal.AutoApprove)
@@ -130,9 +131,15 @@ public sealed partial class HealingActionGrain(
         var from = action.State;
         action.State = target;
         action.UpdatedAt = time.GetUtcNow();
+        var final = target is ActionState.Succeeded or ActionState.Failed or ActionState.Rejected or ActionState.Expired;
+        if (final)
+        {
+            state.State.HistoryRecords++;
+        }
+
         await state.WriteStateAsync();
         await AuditAsync(actor, $"action.{target.ToString().ToLowerInvariant()}", $"{from} → {target}{(detail is null ? "" : $": {detail}")}");
-        if (target is ActionState.Succeeded or ActionState.Failed or ActionState.Rejected or ActionState.Expired)
+        if (final)
         {
             await HistoryAsync(target.ToString().ToLowerInvariant());
         }

@@ -8,4 +8,7 @@ public sealed class HealingActionState
 {
     /// <summary>Null until proposed.</summary>
     [Id(0)] public HealingActionInfo? Action { get; set; }
+
+    /// <summary>How many history records the action wrote, to order them when the clock does not move.</summary>
+    [Id(1)] public int HistoryRecords { get; set; }
 }
