@@ -17,6 +17,7 @@ namespace HealingGrains.Silo.Api;
 [JsonSerializable(typeof(FingerprintResponse))]
 [JsonSerializable(typeof(List<FingerprintResponse>))]
 [JsonSerializable(typeof(ActionResponse))]
+[JsonSerializable(typeof(RecommendationResponse))]
 [JsonSerializable(typeof(List<ActionResponse>))]
 [JsonSerializable(typeof(DecisionRequest))]
 [JsonSerializable(typeof(OutcomeRequest))]

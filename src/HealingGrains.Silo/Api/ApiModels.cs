@@ -139,8 +139,9 @@ public sealed class FingerprintResponse
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<MinuteCountResponse>? PerMinute { get; init; }
 
-    /// <summary>Ranked fixes with their evidence; empty until the fingerprint has candidate fixes.</summary>
-    public IReadOnlyList<object> Recommendations { get; init; } = [];
+    /// <summary>Ranked fixes (best mean first) among its deployments' allowed capabilities, with credible bounds; detail view only.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RecommendationResponse>? Recommendations { get; init; }
 }
 
 /// <summary>Occurrences in one minute.</summary>
@@ -151,4 +152,25 @@ public sealed class MinuteCountResponse
 
     /// <summary>Occurrences.</summary>
     public long Count { get; init; }
+}
+
+/// <summary>One ranked candidate fix of a fingerprint.</summary>
+public sealed class RecommendationResponse
+{
+    public required string Kind { get; init; }
+
+    /// <summary>The posterior mean of the success probability.</summary>
+    public double Mean { get; init; }
+
+    /// <summary>The 5% lower credible bound: what auto-approval compares with the threshold.</summary>
+    public double Confidence { get; init; }
+
+    /// <summary>The 95% upper credible bound.</summary>
+    public double Upper { get; init; }
+
+    public double Successes { get; init; }
+
+    public double Failures { get; init; }
+
+    public required string Reasoning { get; init; }
 }

@@ -1,6 +1,7 @@
 using HealingGrains.Abstractions.Contracts;
 using HealingGrains.Abstractions.Grains;
 using HealingGrains.Abstractions.Keys;
+using HealingGrains.Core.Healing;
 using HealingGrains.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -64,14 +65,56 @@ internal static class FingerprintsApi
     }
 
     private static async Task<Results<Ok<FingerprintResponse>, ProblemHttpResult>> GetAsync(
-        string id, HttpContext context, IGrainFactory grains)
+        string id, HttpContext context, IGrainFactory grains, Recommender recommender, TimeProvider time)
     {
-        var info = ResourceNames.IsValidFingerprintId(id)
-            ? await grains.GetGrain<IFingerprintGrain>(FingerprintKey.Format(context.User.TenantId(), id)).GetAsync()
-            : null;
-        return info is null
-            ? Problems.NotFound($"No fingerprint '{id}' in this tenant.")
-            : TypedResults.Ok(ToResponse(info, withTimeline: true));
+        var tenantId = context.User.TenantId();
+        var grain = ResourceNames.IsValidFingerprintId(id) ? grains.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, id)) : null;
+        var info = grain is null ? null : await grain.GetAsync();
+        if (info is null)
+        {
+            return Problems.NotFound($"No fingerprint '{id}' in this tenant.");
+        }
+
+        var facts = (await grain!.GetFactsAsync())!;
+        var policy = await grains.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync();
+        var deployments = await Task.WhenAll(info.Deployments.Select(d => grains.GetGrain<IDeploymentGrain>(DeploymentKey.Format(tenantId, d)).GetAsync()));
+        var kinds = deployments.OfType<DeploymentInfo>()
+            .SelectMany(d => d.Capabilities)
+            .Distinct(StringComparer.Ordinal)
+            .Where(k => policy.AllowedKinds is null || policy.AllowedKinds.Contains(k))
+            .ToList();
+        var ranked = recommender.Rank(new RecommendationRequest
+        {
+            Kinds = kinds,
+            Own = facts.Fixes.ToDictionary(f => f.Key, f => new DecayedCounts(f.Value.Successes, f.Value.Failures, f.Value.AsOf), StringComparer.Ordinal),
+            Explore = false,
+            Now = time.GetUtcNow(),
+        }, new Random(0));
+        var response = ToResponse(info, withTimeline: true);
+        return TypedResults.Ok(new FingerprintResponse
+        {
+            Id = response.Id,
+            Template = response.Template,
+            ExceptionType = response.ExceptionType,
+            SampleMessage = response.SampleMessage,
+            Count = response.Count,
+            FirstSeen = response.FirstSeen,
+            LastSeen = response.LastSeen,
+            Deployments = response.Deployments,
+            Source = response.Source,
+            LastVersion = response.LastVersion,
+            PerMinute = response.PerMinute,
+            Recommendations = [.. ranked.Select(r => new RecommendationResponse
+            {
+                Kind = r.Kind,
+                Mean = Math.Round(r.Mean, 4),
+                Confidence = Math.Round(r.Confidence, 4),
+                Upper = Math.Round(BetaDistribution.Quantile(r.Alpha, r.Beta, 1 - recommender.Options.CredibleQuantile), 4),
+                Successes = Math.Round(r.Evidence.OwnSuccesses, 2),
+                Failures = Math.Round(r.Evidence.OwnFailures, 2),
+                Reasoning = r.Reasoning,
+            })],
+        });
     }
 
     private static FingerprintResponse ToResponse(FingerprintInfo f, bool withTimeline) => new()
