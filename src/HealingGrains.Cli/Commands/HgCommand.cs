@@ -11,6 +11,7 @@ internal static class HgCommand
         root.Subcommands.Add(Fingerprint());
         root.Subcommands.Add(Send());
         root.Subcommands.Add(Eval());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using HealingGrains.Cli.Simulation;
+
+namespace HealingGrains.Cli.Commands;
+
+/// <summary><c>hg simulate</c>: simulated tenants with known fault worlds against a host, and how well it learns.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<string?>("--url") { Description = "A running host (default: start one in this process)" };
+        var operatorKey = new Option<string?>("--operator-key") { Description = "The operator key of the host at --url (or HG_OPERATOR_KEY)" };
+        var tenants = new Option<int>("--tenants") { Description = "Simulated tenants", DefaultValueFactory = _ => 3 };
+        var faults = new Option<int>("--faults") { Description = "Faults, each suffered by one tenant (1 to 10)", DefaultValueFactory = _ => 8 };
+        var kinds = new Option<int>("--kinds") { Description = "Action kinds every deployment can run (2 to 5)", DefaultValueFactory = _ => 5 };
+        var incidents = new Option<int>("--incidents") { Description = "Incidents to run", DefaultValueFactory = _ => 500 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the world, the incidents and (in-process) the host's exploration", DefaultValueFactory = _ => 42 };
+        var round = new Option<int>("--round") { Description = "Incidents per reported round", DefaultValueFactory = _ => 50 };
+        var warmUp = new Option<int>("--warm-up") { Description = "Incidents per fault before the success rate is judged", DefaultValueFactory = _ => 30 };
+        var svg = new Option<FileInfo?>("--svg") { Description = "Also draw the learning curves into this SVG file" };
+        var command = new Command("simulate", "Runs simulated tenants with hidden fault worlds against a host and prints how fast it learns the right fixes.")
+        {
+            url, operatorKey, tenants, faults, kinds, incidents, seed, round, warmUp, svg,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            SimulationWorld world;
+            try
+            {
+                world = SimulationWorld.Create(parse.GetValue(tenants), parse.GetValue(faults), parse.GetValue(kinds), parse.GetValue(seed));
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync($"hg simulate: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(incidents) < 1 || parse.GetValue(round) < 1)
+            {
+                await Console.Error.WriteLineAsync("hg simulate: --incidents and --round must be at least 1.");
+                return ExitCodes.Usage;
+            }
+
+            var report = await RunAsync(world, parse.GetValue(url), parse.GetValue(operatorKey), parse.GetValue(incidents), parse.GetValue(seed),
+                parse.GetValue(round), parse.GetValue(warmUp), Console.Error, cancellationToken);
+            if (report is null)
+            {
+                return ExitCodes.Usage;
+            }
+
+            report.Write(Console.Out);
+            if (parse.GetValue(svg) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, report.Svg(), cancellationToken);
+                await Console.Out.WriteLineAsync($"learning curves: {file.FullName}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static async Task<SimulationReport?> RunAsync(
+        SimulationWorld world, string? url, string? operatorKey, int incidents, int seed, int round, int warmUp, TextWriter progress,
+        CancellationToken cancellationToken)
+    {
+        foreach (var fault in world.Faults)
+        {
+            await progress.WriteLineAsync($"{fault.Name} (tenant {fault.Tenant + 1}): best fix {fault.BestKind} at {fault.Best:P0}");
+        }
+
+        if (url is null)
+        {
+            await progress.WriteLineAsync("starting an in-process host…");
+            await using var host = await InProcessHost.StartAsync(seed, cancellationToken);
+            using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(60) };
+            var results = await new SimulationRunner(http, host.OperatorKey, world, progress).RunAsync(incidents, seed, cancellationToken);
+            return new SimulationReport(results, round, warmUp);
+        }
+
+        var key = operatorKey ?? Environment.GetEnvironmentVariable("HG_OPERATOR_KEY");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var address) || string.IsNullOrEmpty(key))
+        {
+            await progress.WriteLineAsync("hg simulate: --url needs an http(s) address and an operator key (--operator-key or HG_OPERATOR_KEY).");
+            return null;
+        }
+
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        var remote = await new SimulationRunner(client, key, world, progress).RunAsync(incidents, seed, cancellationToken);
+        return new SimulationReport(remote, round, warmUp);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using HealingGrains.Core.Healing;
+
+namespace HealingGrains.Cli.Simulation;
+
+/// <summary>
+/// Drives a host through incidents: a simulated deployment reports a fault's error, the simulated admin approves what
+/// waits, the simulated agent runs the approved action and reports an outcome drawn from the fault's hidden
+/// probabilities. Incidents run one at a time, so with a seeded host a run replays exactly.
+/// </summary>
+internal sealed class SimulationRunner(HttpClient http, string operatorKey, SimulationWorld world, TextWriter progress)
+{
+    private static readonly TimeSpan ActionTimeout = TimeSpan.FromSeconds(20);
+
+    public async Task<IReadOnlyList<IncidentResult>> RunAsync(int incidents, int seed, CancellationToken cancellationToken)
+    {
+        var random = new Random(seed);
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var tenants = new List<(HttpClient Admin, HttpClient Ingest, string[] Deployments)>();
+        for (var t = 0; t < world.Tenants; t++)
+        {
+            var id = $"sim-{run}-{t + 1}";
+            var created = await SendAsync(HttpMethod.Post, "/api/v1/tenants", operatorKey, new { id, name = $"Simulated tenant {t + 1}" }, cancellationToken);
+            var admin = Client(created.GetProperty("adminKey").GetString()!);
+            var ingest = Client(created.GetProperty("ingestKey").GetString()!);
+            var deployments = new[] { "app-prod", "app-staging" };
+            foreach (var d in deployments)
+            {
+                await SendAsync(admin, HttpMethod.Put, $"/api/v1/deployments/{d}", new { service = "app", environment = d[4..], capabilities = world.Kinds }, cancellationToken);
+            }
+
+            tenants.Add((admin, ingest, deployments));
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var results = new List<IncidentResult>(incidents);
+        var rule = RuleBook.Choose(world.Kinds, followsVersion: null)!.Value.Kind;
+        for (var i = 0; i < incidents; i++)
+        {
+            var fault = world.Faults[random.Next(world.Faults.Count)];
+            var (admin, ingest, deployments) = tenants[fault.Tenant];
+            var deployment = deployments[random.Next(deployments.Length)];
+            var message = string.Format(CultureInfo.InvariantCulture, fault.MessageFormat, random.Next(10, 60_000), random.Next(1, 100_000));
+            await SendAsync(ingest, HttpMethod.Post, "/api/v1/telemetry", new
+            {
+                deployment,
+                events = new[] { new { kind = "error", exceptionType = fault.ExceptionType, message } },
+            }, cancellationToken);
+
+            var action = await WaitForActionAsync(ingest, deployment, cancellationToken);
+            var id = action.GetProperty("id").GetString()!;
+            var kind = action.GetProperty("kind").GetString()!;
+            if (action.GetProperty("state").GetString() == "PendingApproval")
+            {
+                await SendAsync(admin, HttpMethod.Post, $"/api/v1/actions/{id}/approve", new { comment = "simulated admin" }, cancellationToken);
+            }
+
+            var succeeded = random.NextDouble() < fault.SuccessProbability[kind];
+            await SendAsync(ingest, HttpMethod.Post, $"/api/v1/actions/{id}/outcome", new { succeeded, detail = "simulated agent" }, cancellationToken);
+
+            var n = seen[fault.Name] = seen.GetValueOrDefault(fault.Name) + 1;
+            results.Add(new IncidentResult(
+                i + 1, fault.Name, n, kind, fault.SuccessProbability[kind], fault.Best,
+                fault.SuccessProbability.Values.Average(), fault.SuccessProbability[rule], succeeded));
+            if ((i + 1) % 25 == 0 || i + 1 == incidents)
+            {
+                await progress.WriteLineAsync($"[{i + 1}/{incidents}] incidents");
+            }
+        }
+
+        return results;
+    }
+
+    private static async Task<JsonElement> WaitForActionAsync(HttpClient ingest, string deployment, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + ActionTimeout;
+        while (true)
+        {
+            var open = await SendAsync(ingest, HttpMethod.Get, $"/api/v1/deployments/{deployment}/actions", null, cancellationToken);
+            if (open.GetArrayLength() > 0)
+            {
+                return open[0];
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No action was proposed on {deployment} within {ActionTimeout.TotalSeconds} s.");
+            }
+
+            // Ingest is asynchronous (a stream between the API and the classifier): poll briefly.
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
+    private HttpClient Client(string key)
+    {
+        var client = new HttpClient { BaseAddress = http.BaseAddress, Timeout = http.Timeout };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    private Task<JsonElement> SendAsync(HttpMethod method, string path, string key, object? body, CancellationToken cancellationToken)
+    {
+        var client = Client(key);
+        return SendAsync(client, method, path, body, cancellationToken);
+    }
+
+    private static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await client.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{method} {path} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+}

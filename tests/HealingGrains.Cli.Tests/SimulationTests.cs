@@ -1,0 +1,61 @@
+using HealingGrains.Cli.Commands;
+using HealingGrains.Cli.Simulation;
+
+namespace HealingGrains.Cli.Tests;
+
+public sealed class SimulationTests
+{
+    [Fact]
+    public async Task AFixedSeedSimulationLearnsTheRightFixForEveryFault()
+    {
+        var world = SimulationWorld.Create(tenants: 1, faults: 2, kinds: 5, seed: 7);
+        var progress = new StringWriter();
+
+        var report = await SimulateCommand.RunAsync(world, url: null, operatorKey: null, incidents: 80, seed: 7, round: 20, warmUp: 20, progress,
+            TestContext.Current.CancellationToken);
+
+        Assert.NotNull(report);
+        Assert.True(report.ShareOfOracleAfterWarmUp >= 0.85, $"{report.ShareOfOracleAfterWarmUp:P1} of the oracle");
+        Assert.True(report.LearnedRegret < report.RandomRegret / 2, $"regret {report.LearnedRegret:F1} against random {report.RandomRegret:F1}");
+        Assert.Contains("[80/80] incidents", progress.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheWorldIsTheSameForTheSameSeedAndEveryFaultHasOneGoodFix()
+    {
+        var one = SimulationWorld.Create(3, 8, 5, seed: 42);
+        var two = SimulationWorld.Create(3, 8, 5, seed: 42);
+
+        Assert.Equal(one.Faults.Select(f => f.BestKind), two.Faults.Select(f => f.BestKind));
+        Assert.All(one.Faults, f =>
+        {
+            Assert.InRange(f.Best, 0.8, 0.95);
+            Assert.All(f.SuccessProbability.Where(p => p.Key != f.BestKind), p => Assert.InRange(p.Value, 0.05, 0.5));
+        });
+        Assert.Equal([0, 1, 2], one.Faults.Select(f => f.Tenant).Distinct().Order());
+    }
+
+    [Fact]
+    public void TheReportComputesRegretAgainstTheOracleAndTheBaselines()
+    {
+        IncidentResult[] results =
+        [
+            new(1, "f", 1, "a", 0.2, 0.9, 0.5, 0.3, false),
+            new(2, "f", 2, "b", 0.9, 0.9, 0.5, 0.3, true),
+            new(3, "f", 3, "b", 0.9, 0.9, 0.5, 0.3, true),
+        ];
+
+        var report = new SimulationReport(results, roundSize: 2, warmUpPerFault: 1);
+
+        Assert.Equal(0.7, report.LearnedRegret, 9);
+        Assert.Equal(1.2, report.RandomRegret, 9);
+        Assert.Equal(1.8, report.RuleRegret, 9);
+        Assert.Equal(1.0, report.ShareOfOracleAfterWarmUp, 9);
+        Assert.Equal(2, report.Rounds.Count);
+        Assert.Contains("<polyline", report.Svg(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnImpossibleWorldIsRefused() =>
+        Assert.Throws<ArgumentException>(() => SimulationWorld.Create(tenants: 0, faults: 8, kinds: 5, seed: 1));
+}
