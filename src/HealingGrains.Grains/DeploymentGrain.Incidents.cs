@@ -54,7 +54,7 @@ public sealed partial class DeploymentGrain
 
                 // A pending approval past its time no longer blocks a new proposal. Approved or dispatched actions
                 // never expire (their ExpiresAt is MaxValue): they wait for the agent's outcome.
-                await GrainFactory.GetGrain<IHealingActionGrain>(ActionKey.Format(tenantId, open.ActionId)).ExpireIfDueAsync(notifyDeployment: false);
+                await GrainFactory.GetGrain<IHealingActionGrain>(ActionKey.Format(tenantId, open.ActionId)).ExpireAsync();
                 state.OpenActions.Remove(occurrence.Id);
             }
 

@@ -14,6 +14,9 @@ public sealed partial class HealingActionGrain
     {
         var action = Action!;
         var now = time.GetUtcNow();
+        var after = @event == "proposed"
+            ? null
+            : await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TenantId, action.Fingerprint)).GetFactsAsync();
         var record = new HistoryRecord(
             now, @event, action.Id, action.Deployment, action.Fingerprint, action.Kind,
             action.AutoApproved ? "policy" : action.DecidedBy ?? "pending",
@@ -21,7 +24,7 @@ public sealed partial class HealingActionGrain
             action.Evidence.OwnSuccesses, action.Evidence.OwnFailures, action.Evidence.SimilarSuccesses, action.Evidence.SimilarFailures,
             action.Evidence.FollowsVersion,
             new HistoryState(action.VersionBefore, action.ErrorRateBefore, null, null),
-            @event == "proposed" ? null : new HistoryState(null, null, action.State.ToString(), action.Outcome?.Succeeded));
+            @event == "proposed" ? null : new HistoryState(null, after?.RecentRatePerMinute, action.State.ToString(), action.Outcome?.Succeeded));
         var rowKey = $"{now.UtcTicks:D19}-{action.Id}-{state.State.HistoryRecords:D3}";
         await rows.WriteAsync(
             HistoryTable, RowKeys.Escape(TenantId), rowKey,

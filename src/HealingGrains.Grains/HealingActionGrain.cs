@@ -58,6 +58,9 @@ public sealed partial class HealingActionGrain(
     }
 
     /// <inheritdoc/>
+    public Task ExpireAsync() => ExpireIfDueAsync(notifyDeployment: false);
+
+    /// <inheritdoc/>
     public Task<ActionTransition> ApproveAsync(string actor, string? comment) =>
         DecideAsync(ActionState.Approved, actor, comment);
 

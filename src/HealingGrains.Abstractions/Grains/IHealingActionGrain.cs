@@ -1,4 +1,5 @@
 using HealingGrains.Abstractions.Contracts;
+using Orleans.Concurrency;
 
 namespace HealingGrains.Abstractions.Grains;
 
@@ -28,4 +29,11 @@ public interface IHealingActionGrain : IGrainWithStringKey
 
     /// <summary>Expires a pending approval that is past its time; <paramref name="notifyDeployment"/> false when the deployment asks.</summary>
     Task<HealingActionInfo?> ExpireIfDueAsync(bool notifyDeployment);
+
+    /// <summary>
+    /// The deployment's request to expire a pending approval past its time. One-way: the deployment must not wait on
+    /// an action that may itself be waiting on the deployment (an outcome notifying it), or both would deadlock.
+    /// </summary>
+    [OneWay]
+    Task ExpireAsync();
 }
