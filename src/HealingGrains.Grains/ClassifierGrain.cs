@@ -82,6 +82,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
             {
                 Id = o.Key,
                 ExceptionType = o.Value.ExceptionType,
+                Template = o.Value.Template,
             })]);
         }
 
@@ -131,6 +132,8 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
     private sealed class ObservationBuilder(string deployment, FingerprintSource source, string sample, string? exceptionType)
     {
         public string? ExceptionType => exceptionType;
+
+        public string Template => _template;
 
         private readonly List<DateTimeOffset> _occurredAt = [];
         private string _template = "";

@@ -8,6 +8,9 @@ public sealed partial class DeploymentGrain
     /// <summary>The most similar fingerprints whose outcomes are consulted for one proposal.</summary>
     public const int MaxSimilar = 20;
 
+    /// <summary>The most fingerprint templates a deployment keeps for similarity.</summary>
+    public const int MaxTemplates = 2000;
+
     /// <summary>How many recent automatic outcomes are kept for the downgrade.</summary>
     private const int RecentOutcomes = SafetyGate.DowngradeWindow;
 
@@ -31,6 +34,11 @@ public sealed partial class DeploymentGrain
             if (occurrence.ExceptionType is { Length: > 0 } type)
             {
                 state.ExceptionTypes[occurrence.Id] = type;
+            }
+
+            if (occurrence.Template is { } template && (state.Templates.Count < MaxTemplates || state.Templates.ContainsKey(occurrence.Id)))
+            {
+                state.Templates[occurrence.Id] = template;
             }
         }
 
@@ -236,14 +244,12 @@ public sealed partial class DeploymentGrain
         string tenantId, string fingerprintId, string? exceptionType)
     {
         var counts = new Dictionary<string, DecayedCounts>(StringComparer.Ordinal);
-        if (exceptionType is null)
-        {
-            return (counts, 0);
-        }
-
-        var similar = deployment.State.ExceptionTypes
-            .Where(e => e.Value == exceptionType && e.Key != fingerprintId)
-            .Select(e => e.Key)
+        var state = deployment.State;
+        var template = state.Templates.GetValueOrDefault(fingerprintId);
+        var similar = state.Templates.Keys
+            .Where(id => id != fingerprintId
+                && ((exceptionType is not null && state.ExceptionTypes.GetValueOrDefault(id) == exceptionType)
+                    || (template is not null && TemplateSimilarity.Jaccard(template, state.Templates[id]) >= recommender.Options.SimilarTemplateThreshold)))
             .Take(MaxSimilar)
             .ToList();
         var facts = await Task.WhenAll(similar.Select(id =>

@@ -275,4 +275,27 @@ public sealed class HealingActionTests(ClusterFixture fixture)
         Assert.Contains("after version 2.0.0", action.Reasoning, StringComparison.Ordinal);
         Assert.Equal("2.0.0", action.VersionBefore);
     }
+
+    [Fact]
+    public async Task WhatWorkedOnASimilarFingerprintIsEvidenceForANewOne()
+    {
+        var world = await HealingWorld.CreateAsync(fixture, "restart");
+        string? previous = null;
+        for (var i = 0; i < 3; i++)
+        {
+            await world.ErrorAsync("Payment provider rejected the charge for order 7", exceptionType: null);
+            var action = await world.OpenActionAsync(except: previous);
+            await world.Action(action.Id).ApproveAsync("admin:alice", null);
+            await world.Action(action.Id).ReportOutcomeAsync(true, null);
+            previous = action.Id;
+        }
+
+        await world.ErrorAsync("Payment provider rejected the charge for order 9 after retry", exceptionType: null);
+        var similar = await world.OpenActionAsync(except: previous);
+
+        Assert.Equal(0, similar.Evidence.OwnSuccesses + similar.Evidence.OwnFailures, 6);
+        Assert.Equal(3, similar.Evidence.SimilarSuccesses, 6);
+        Assert.Equal(1, similar.Evidence.SimilarFingerprints);
+        Assert.Equal("Based on 3 cases (0 on this fingerprint, 3 on 1 similar fingerprint): restart succeeded 3 times.", similar.Reasoning);
+    }
 }

@@ -35,6 +35,9 @@ public sealed class FingerprintOccurrence
     [Id(0)] public required string Id { get; init; }
 
     [Id(1)] public string? ExceptionType { get; init; }
+
+    /// <summary>Its current template.</summary>
+    [Id(2)] public string? Template { get; init; }
 }
 
 /// <summary>An action that reached a final state, as its deployment hears of it.</summary>

@@ -42,6 +42,9 @@ public sealed class DeploymentState
 
     /// <summary>The exception type of each fingerprint seen here, for finding similar ones.</summary>
     [Id(12)] public Dictionary<string, string> ExceptionTypes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The template of each fingerprint seen here (at most 2,000), for finding similar ones.</summary>
+    [Id(13)] public Dictionary<string, string> Templates { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>An open action as its deployment tracks it.</summary>

@@ -6,7 +6,7 @@ namespace HealingGrains.Core.Healing;
 /// Ranks candidate fixes for a fingerprint. Each kind has a Beta posterior: a uniform prior, this fingerprint's
 /// decayed outcomes, similar fingerprints' outcomes capped as pseudo-counts, and pseudo-successes for
 /// <c>rollback-version</c> when the error first appeared right after a new version. Ranking samples the posteriors
-/// (Thompson sampling) where exploration is allowed, else takes the means; confidence is a lower credible bound.
+/// (optimistic Thompson sampling) where exploration is allowed, else takes the means; confidence is a lower credible bound.
 /// </summary>
 public sealed class Recommender(RecommenderOptions? options = null)
 {
@@ -30,7 +30,9 @@ public sealed class Recommender(RecommenderOptions? options = null)
             var alpha = 1 + own.Successes + similar.Successes + correlation;
             var beta = 1 + own.Failures + similar.Failures;
             var mean = BetaDistribution.Mean(alpha, beta);
-            var score = request.Explore ? BetaDistribution.Sample(alpha, beta, random) : mean;
+            // Optimistic Thompson sampling (May et al., 2012): a sample below the mean counts as the mean, so a kind
+            // that has proven itself is not passed over by bad luck while the others are still being explored.
+            var score = request.Explore ? Math.Max(BetaDistribution.Sample(alpha, beta, random), mean) : mean;
             var evidence = new RecommendationEvidence(
                 own.Successes, own.Failures, similar.Successes, similar.Failures, request.SimilarFingerprints, correlation, request.FollowsVersion);
             ranked.Add(new Recommendation(

@@ -15,6 +15,9 @@ public sealed class RecommenderOptions
     /// <summary>How soon after a new version a first occurrence counts as following it. Default: 30 minutes.</summary>
     public TimeSpan CorrelationWindow { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Two templates are similar when their word sets (variables left out) overlap at least this much (Jaccard). Default: 0.5.</summary>
+    public double SimilarTemplateThreshold { get; init; } = 0.5;
+
     /// <summary>The quantile of the posterior used as confidence (a lower credible bound). Default: 0.05.</summary>
     public double CredibleQuantile { get; init; } = 0.05;
 }
