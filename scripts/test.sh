@@ -15,10 +15,19 @@ finish() {
   exit $?
 }
 
-# What the tests need beyond the .NET SDK. Later suites add Azurite (npm), Redis and Chromium (Debian) here.
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "== installing python3 (contract smoke check)"
-  { apt-get update -qq && apt-get install -y -qq python3; } >/dev/null || { echo "could not install python3"; failed=1; finish; }
+# What the tests need beyond the .NET SDK, from Debian's packages: python3 and curl (contract smoke check) and
+# Chromium (the portal's browser tests drive /usr/bin/chromium with Playwright). Later suites add Azurite and Redis.
+missing=()
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null; then
+    echo "could not install ${missing[*]} (run as root, or install them first)"
+    failed=1
+    finish
+  fi
 fi
 
 echo "== build"

@@ -72,6 +72,53 @@ public sealed class TenantGrain(
         }
     }
 
+    /// <summary>Failed sign-ins in a row that lock an account.</summary>
+    public const int MaxFailedSignIns = 5;
+
+    /// <summary>How long a locked account stays locked.</summary>
+    public static readonly TimeSpan Lockout = TimeSpan.FromMinutes(15);
+
+    /// <inheritdoc/>
+    public async Task<bool> CreateUserAsync(string userName, string passwordHash, string role)
+    {
+        if (!Exists || tenant.State.Users.ContainsKey(userName))
+        {
+            return false;
+        }
+
+        tenant.State.Users[userName] = new PortalUser { PasswordHash = passwordHash, Role = role, CreatedAt = time.GetUtcNow() };
+        await tenant.WriteStateAsync();
+        await GrainFactory.GetGrain<IAuditLogGrain>(this.GetPrimaryKeyString()).AppendAsync("admin:key", "user.created", $"user/{userName}", role);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public Task<PortalUser?> GetUserAsync(string userName) =>
+        Task.FromResult(tenant.State.Users.GetValueOrDefault(userName));
+
+    /// <inheritdoc/>
+    public async Task<PortalUser?> RecordSignInAsync(string userName, bool succeeded)
+    {
+        if (!tenant.State.Users.TryGetValue(userName, out var user))
+        {
+            return null;
+        }
+
+        if (succeeded)
+        {
+            user.FailedAttempts = 0;
+            user.LockedUntil = null;
+        }
+        else if (++user.FailedAttempts >= MaxFailedSignIns)
+        {
+            user.LockedUntil = time.GetUtcNow() + Lockout;
+            user.FailedAttempts = 0;
+        }
+
+        await tenant.WriteStateAsync();
+        return user;
+    }
+
     /// <inheritdoc/>
     public Task<PolicyInfo> GetPolicyAsync() => Task.FromResult(tenant.State.Policy.Clone());
 

@@ -1,4 +1,5 @@
 using HealingGrains.Abstractions.Contracts;
+using HealingGrains.Abstractions.State;
 
 namespace HealingGrains.Abstractions.Grains;
 
@@ -19,6 +20,15 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>Records that the tenant has this deployment.</summary>
     Task AddDeploymentAsync(string deployment);
+
+    /// <summary>Creates a portal account with an already hashed password; false when the name is taken.</summary>
+    Task<bool> CreateUserAsync(string userName, string passwordHash, string role);
+
+    /// <summary>The account, or null when there is none.</summary>
+    Task<PortalUser?> GetUserAsync(string userName);
+
+    /// <summary>Counts a sign-in attempt; after 5 failures in a row the account is locked for 15 minutes.</summary>
+    Task<PortalUser?> RecordSignInAsync(string userName, bool succeeded);
 
     /// <summary>The tenant's safety policy (a new tenant's: every action needs approval).</summary>
     Task<PolicyInfo> GetPolicyAsync();

@@ -20,6 +20,24 @@ public sealed class TenantState
 
     /// <summary>Its safety policy.</summary>
     [Id(4)] public PolicyInfo Policy { get; set; } = new();
+
+    /// <summary>Its portal accounts, by user name.</summary>
+    [Id(5)] public Dictionary<string, PortalUser> Users { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A portal account: its password hash (ASP.NET Core's password hasher), role and lockout.</summary>
+[GenerateSerializer, Alias("HealingGrains.PortalUser")]
+public sealed class PortalUser
+{
+    [Id(0)] public required string PasswordHash { get; set; }
+
+    [Id(1)] public required string Role { get; init; }
+
+    [Id(2)] public int FailedAttempts { get; set; }
+
+    [Id(3)] public DateTimeOffset? LockedUntil { get; set; }
+
+    [Id(4)] public DateTimeOffset CreatedAt { get; init; }
 }
 
 /// <summary>One stored key: its hash and kind, never the key itself.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HealingGrains.Cli.Simulation;
+using HealingGrains.Silo.Hosting;
 
 namespace HealingGrains.Cli.Commands;
 
@@ -72,7 +73,7 @@ internal static class SimulateCommand
         if (url is null)
         {
             await progress.WriteLineAsync("starting an in-process host…");
-            await using var host = await InProcessHost.StartAsync(seed, cancellationToken);
+            await using var host = await EmbeddedHost.StartAsync(seed, cancellationToken);
             using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(60) };
             var results = await new SimulationRunner(http, host.OperatorKey, world, progress).RunAsync(incidents, seed, cancellationToken);
             return new SimulationReport(results, round, warmUp);

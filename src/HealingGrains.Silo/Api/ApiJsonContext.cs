@@ -17,6 +17,8 @@ namespace HealingGrains.Silo.Api;
 [JsonSerializable(typeof(FingerprintResponse))]
 [JsonSerializable(typeof(List<FingerprintResponse>))]
 [JsonSerializable(typeof(ActionResponse))]
+[JsonSerializable(typeof(CreateUserRequest))]
+[JsonSerializable(typeof(UserCreated))]
 [JsonSerializable(typeof(RecommendationResponse))]
 [JsonSerializable(typeof(List<ActionResponse>))]
 [JsonSerializable(typeof(DecisionRequest))]

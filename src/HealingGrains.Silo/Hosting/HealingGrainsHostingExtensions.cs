@@ -44,7 +44,20 @@ public static class HealingGrainsHostingExtensions
 
         services.AddSingleton<OperatorKey>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorKey>());
-        services.AddAuthentication(HealingClaims.Scheme)
+        // API calls (a bearer key, or any /api, /v1 or /openapi path) authenticate with keys; everything else is the
+        // portal's cookie. A cookie never authenticates an API call, so the API cannot be driven by cross-site requests.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = "select";
+                o.DefaultChallengeScheme = "select";
+            })
+            .AddPolicyScheme("select", null, o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0
+                || context.Request.Path.StartsWithSegments("/api")
+                || context.Request.Path.StartsWithSegments("/v1")
+                || context.Request.Path.StartsWithSegments("/openapi")
+                    ? HealingClaims.Scheme
+                    : PortalAccounts.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(HealingClaims.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(HealingClaims.OperatorPolicy, p => p.RequireClaim(HealingClaims.Kind, "operator"))
@@ -100,6 +113,7 @@ public static class HealingGrainsHostingExtensions
         app.MapActionsApi();
         app.MapPolicyApi();
         app.MapAuditApi();
+        app.MapUsersApi();
         return app;
     }
 }

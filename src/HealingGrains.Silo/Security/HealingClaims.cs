@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using HealingGrains.Abstractions.Contracts;
+using HealingGrains.Abstractions.Keys;
 
 namespace HealingGrains.Silo.Security;
 
@@ -7,8 +8,8 @@ namespace HealingGrains.Silo.Security;
 internal static class HealingClaims
 {
     public const string Scheme = "ApiKey";
-    public const string Kind = "hg:kind";
-    public const string Tenant = "hg:tenant";
+    public const string Kind = ClaimNames.Kind;
+    public const string Tenant = ClaimNames.Tenant;
 
     public const string OperatorPolicy = "operator";
     public const string AdminPolicy = "admin";

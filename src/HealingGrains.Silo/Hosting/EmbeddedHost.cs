@@ -1,33 +1,42 @@
-using HealingGrains.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+namespace HealingGrains.Silo.Hosting;
 
-namespace HealingGrains.Cli.Simulation;
-
-/// <summary>The real host (API and silo) inside this process, on a free port and a throw-away data folder.</summary>
-internal sealed class InProcessHost : IAsyncDisposable
+/// <summary>
+/// The real host (API, portal and silo) inside another process (<c>hg simulate</c>, browser tests), on a free port
+/// and a throw-away data folder.
+/// </summary>
+public sealed class EmbeddedHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _data;
 
-    private InProcessHost(WebApplication app, string data, string operatorKey)
+    private EmbeddedHost(WebApplication app, string data, string operatorKey)
     {
         _app = app;
         _data = data;
         OperatorKey = operatorKey;
     }
 
+    /// <summary>Where the host listens.</summary>
     public Uri Address => new(_app.Urls.First());
 
+    /// <summary>The operator key it was configured with.</summary>
     public string OperatorKey { get; }
 
-    public static async Task<InProcessHost> StartAsync(int seed, CancellationToken cancellationToken)
+    /// <summary>The host's services (the grain factory, for tests that look behind the API).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a host whose exploration is seeded with <paramref name="seed"/>.</summary>
+    public static async Task<EmbeddedHost> StartAsync(int seed, CancellationToken cancellationToken)
     {
         var data = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "hg-simulate", Guid.NewGuid().ToString("N"))).FullName;
         var operatorKey = Core.Security.ApiKeys.NewOperatorKey();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+
+            // The portal's static assets are found through the host's manifest, named after the host assembly.
+            ApplicationName = typeof(EmbeddedHost).Assembly.GetName().Name,
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
@@ -39,13 +48,16 @@ internal sealed class InProcessHost : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.AddHealingGrains();
+        builder.AddPortal();
         builder.UseOrleans(silo => silo.AddHealingGrainsSilo());
         var app = builder.Build();
         app.MapHealingApi();
+        app.MapPortal();
         await app.StartAsync(cancellationToken);
-        return new InProcessHost(app, data, operatorKey);
+        return new EmbeddedHost(app, data, operatorKey);
     }
 
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -1,0 +1,139 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace HealingGrains.Portal.Tests;
+
+[Collection(PortalCollection.Name)]
+public sealed class PortalTests(PortalFixture fixture)
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Soon = new() { Timeout = 15_000 };
+
+    [Fact]
+    public async Task AnAdminSignsInSeesTheProposedActionApprovesItAndTheAgentAndAuditSeeIt()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        await tenant.SendErrorAsync();
+        var page = await fixture.SignInAsync(tenant);
+
+        var card = page.Locator("li[data-action]");
+        await Assertions.Expect(page.Locator("h1[data-interactive=yes]")).ToHaveTextAsync("Approvals", new() { Timeout = 15_000 });
+        await Assertions.Expect(card).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(card.Locator(".reasoning")).ToContainTextAsync("No outcome of");
+        await fixture.ScreenshotAsync(page, "approvals");
+        var actionId = await card.GetAttributeAsync("data-action");
+
+        await card.GetByLabel("Comment").FillAsync("looks right");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Approved");
+
+        var queue = await tenant.Ingest.GetFromJsonAsync<JsonElement>("/api/v1/deployments/shop-prod/actions?state=approved", PortalFixture.Ct);
+        Assert.Equal(actionId, Assert.Single(queue.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal("admin:alice", queue[0].GetProperty("decidedBy").GetString());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Chain verified");
+        await Assertions.Expect(page.Locator("td", new() { HasText = "action.approved" })).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(page, "audit");
+    }
+
+    [Fact]
+    public async Task RejectingKeepsTheCommentAndClosesTheAction()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        await tenant.SendErrorAsync();
+        var page = await fixture.SignInAsync(tenant);
+        var card = page.Locator("li[data-action]");
+        await Assertions.Expect(page.Locator("h1[data-interactive=yes]")).ToHaveTextAsync("Approvals", new() { Timeout = 15_000 });
+        await Assertions.Expect(card).ToBeVisibleAsync(Soon);
+        var actionId = await card.GetAttributeAsync("data-action");
+
+        await card.GetByLabel("Comment").FillAsync("restart would drop carts");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Rejected");
+        var action = await tenant.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/actions/{actionId}", PortalFixture.Ct);
+        Assert.Equal("Rejected", action.GetProperty("state").GetString());
+        Assert.Equal("restart would drop carts", action.GetProperty("comment").GetString());
+    }
+
+    [Fact]
+    public async Task AWrongPasswordIsRefusedWithAMessage()
+    {
+        var tenant = await fixture.NewTenantAsync();
+
+        var page = await fixture.SignInAsync(tenant, password: "not the password");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("wrong");
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+        await fixture.ScreenshotAsync(page, "login-wrong-password");
+    }
+
+    [Fact]
+    public async Task AnotherTenantSeesNoneOfTheseActions()
+    {
+        var a = await fixture.NewTenantAsync();
+        await a.SendErrorAsync();
+        var pending = await WaitForPendingAsync(a);
+        var b = await fixture.NewTenantAsync();
+
+        var page = await fixture.SignInAsync(b);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Approvals" })).ToBeVisibleAsync();
+
+        await Assertions.Expect(page.Locator($"li[data-action='{pending}']")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("li[data-action]")).ToHaveCountAsync(0);
+        var response = await page.APIRequest.PostAsync($"/api/v1/actions/{pending}/approve");
+        Assert.Equal(401, response.Status);
+    }
+
+    [Fact]
+    public async Task TheFailSafeSwitchChangesWhatIsProposed()
+    {
+        var tenant = await fixture.NewTenantAsync("scale-out", "restart");
+        var page = await fixture.SignInAsync(tenant);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Policy" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1[data-interactive=yes]")).ToHaveTextAsync("Policy", new() { Timeout = 15_000 });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn learning off (fail-safe)" }).ClickAsync();
+        await fixture.ScreenshotAsync(page, "policy-confirm");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, turn it off" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Fail-safe on");
+        await fixture.ScreenshotAsync(page, "policy");
+
+        await tenant.SendErrorAsync();
+        var id = await WaitForPendingAsync(tenant);
+        var action = await tenant.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/actions/{id}", PortalFixture.Ct);
+        Assert.Equal("restart", action.GetProperty("kind").GetString());
+        Assert.Equal("builtin/1", action.GetProperty("evidence").GetProperty("models").GetProperty("rules").GetString());
+        var policy = await tenant.Admin.GetFromJsonAsync<JsonElement>("/api/v1/policy", PortalFixture.Ct);
+        Assert.False(policy.GetProperty("aiEnabled").GetBoolean());
+    }
+
+    [Fact]
+    public async Task PagesNeedASignIn()
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.Host.Address.ToString() });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/audit");
+
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+        await fixture.ScreenshotAsync(page, "login");
+    }
+
+    private static async Task<string> WaitForPendingAsync(PortalTenant tenant)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var list = await tenant.Admin.GetFromJsonAsync<JsonElement>("/api/v1/actions?state=pending-approval", PortalFixture.Ct);
+            if (list.GetArrayLength() > 0)
+            {
+                return list[0].GetProperty("id").GetString()!;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no action was proposed");
+            await Task.Delay(20, PortalFixture.Ct);
+        }
+    }
+}
