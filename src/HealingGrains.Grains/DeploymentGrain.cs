@@ -84,6 +84,8 @@ public sealed partial class DeploymentGrain(
             UpdatedAt = state.UpdatedAt,
             FingerprintCount = state.Fingerprints.Count,
             LatestMetrics = new Dictionary<string, double>(state.LatestMetrics, StringComparer.Ordinal),
+            Versions = [.. state.Versions],
+            OpenIncidents = state.OpenActions.Count,
         };
     }
 }

@@ -67,12 +67,20 @@ public sealed class FingerprintGrain(
             FirstSeen = state.FirstSeen,
             Fixes = new Dictionary<string, FixCounts>(state.Fixes, StringComparer.Ordinal),
             RecentRatePerMinute = recent / 10.0,
+            RecentFixes = [.. state.RecentFixes],
         });
     }
 
     /// <inheritdoc/>
-    public async Task RecordOutcomeAsync(string kind, bool succeeded)
+    public async Task RecordOutcomeAsync(string kind, bool succeeded, string? actionId = null, string? deployment = null)
     {
+        var fixes = fingerprint.State.RecentFixes;
+        fixes.Add(new FixRecord { ActionId = actionId ?? "", Kind = kind, Succeeded = succeeded, At = time.GetUtcNow(), Deployment = deployment });
+        if (fixes.Count > 50)
+        {
+            fixes.RemoveRange(0, fixes.Count - 50);
+        }
+
         var counts = fingerprint.State.Fixes.TryGetValue(kind, out var known)
             ? new DecayedCounts(known.Successes, known.Failures, known.AsOf)
             : DecayedCounts.Empty;

@@ -104,7 +104,7 @@ public sealed partial class HealingActionGrain(
 
         action.Outcome = new ActionOutcome { Succeeded = succeeded, Detail = detail, ReportedAt = time.GetUtcNow() };
         var result = await MoveAsync(succeeded ? ActionState.Succeeded : ActionState.Failed, "agent", detail, notifyDeployment: false);
-        await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TenantId, action.Fingerprint)).RecordOutcomeAsync(action.Kind, succeeded);
+        await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TenantId, action.Fingerprint)).RecordOutcomeAsync(action.Kind, succeeded, action.Id, action.Deployment);
         await NotifyDeploymentAsync(action);
         return result;
     }

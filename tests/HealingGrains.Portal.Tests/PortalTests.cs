@@ -110,6 +110,33 @@ public sealed class PortalTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task DeploymentsAndFingerprintsShowWhatWasLearned()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        await tenant.Ingest.PostAsJsonAsync("/api/v1/deployments/shop-prod/versions", new { version = "2.1.0" }, PortalFixture.Ct);
+        await tenant.SendErrorAsync();
+        var id = await WaitForPendingAsync(tenant);
+        await tenant.Admin.PostAsync($"/api/v1/actions/{id}/approve", null, PortalFixture.Ct);
+        var done = await tenant.Ingest.PostAsJsonAsync($"/api/v1/actions/{id}/outcome", new { succeeded = true, detail = "ok" }, PortalFixture.Ct);
+        var kind = (await done.Content.ReadFromJsonAsync<JsonElement>(PortalFixture.Ct)).GetProperty("kind").GetString()!;
+        var page = await fixture.SignInAsync(tenant);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Deployments" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section.card", new() { HasText = "shop-prod" })).ToContainTextAsync("2.1.0");
+        await fixture.ScreenshotAsync(page, "deployments");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Fingerprints" }).ClickAsync();
+        await Assertions.Expect(page.Locator("svg.spark")).ToHaveCountAsync(1);
+        await fixture.ScreenshotAsync(page, "fingerprints");
+        await page.Locator("td a").First.ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What was learned" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("tr", new() { HasText = kind }).First).ToContainTextAsync("succeeded 1 time");
+        await Assertions.Expect(page.Locator("td.ok")).ToHaveTextAsync("succeeded");
+        await fixture.ScreenshotAsync(page, "fingerprint-learned");
+    }
+
+    [Fact]
     public async Task PagesNeedASignIn()
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.Host.Address.ToString() });

@@ -27,4 +27,10 @@ public sealed class DeploymentInfo
 
     /// <summary>The latest value of each metric it reported, by metric name.</summary>
     [Id(7)] public IReadOnlyDictionary<string, double> LatestMetrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Registered versions, oldest first.</summary>
+    [Id(8)] public IReadOnlyList<DeploymentVersion> Versions { get; init; } = [];
+
+    /// <summary>Open incidents: fingerprints with an open action.</summary>
+    [Id(9)] public int OpenIncidents { get; init; }
 }

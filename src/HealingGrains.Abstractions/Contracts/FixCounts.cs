@@ -11,6 +11,21 @@ public sealed class FixCounts
     [Id(2)] public DateTimeOffset AsOf { get; init; }
 }
 
+/// <summary>One fix's outcome on a fingerprint.</summary>
+[GenerateSerializer, Alias("HealingGrains.FixRecord")]
+public sealed class FixRecord
+{
+    [Id(0)] public required string ActionId { get; init; }
+
+    [Id(1)] public required string Kind { get; init; }
+
+    [Id(2)] public bool Succeeded { get; init; }
+
+    [Id(3)] public DateTimeOffset At { get; init; }
+
+    [Id(4)] public string? Deployment { get; init; }
+}
+
 /// <summary>What the recommender needs to know about one fingerprint.</summary>
 [GenerateSerializer, Alias("HealingGrains.FingerprintFacts")]
 public sealed class FingerprintFacts
@@ -26,6 +41,9 @@ public sealed class FingerprintFacts
 
     /// <summary>Occurrences per minute over the last ten minutes.</summary>
     [Id(4)] public double RecentRatePerMinute { get; init; }
+
+    /// <summary>The latest outcomes of fixes, newest last.</summary>
+    [Id(5)] public IReadOnlyList<FixRecord> RecentFixes { get; init; } = [];
 }
 
 /// <summary>A fingerprint that just occurred on a deployment.</summary>

@@ -15,5 +15,5 @@ public interface IFingerprintGrain : IGrainWithStringKey
     Task<FingerprintFacts?> GetFactsAsync();
 
     /// <summary>Learns from an action's outcome on this fingerprint.</summary>
-    Task RecordOutcomeAsync(string kind, bool succeeded);
+    Task RecordOutcomeAsync(string kind, bool succeeded, string? actionId = null, string? deployment = null);
 }

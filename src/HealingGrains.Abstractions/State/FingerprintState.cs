@@ -38,4 +38,7 @@ public sealed class FingerprintState
 
     /// <summary>Time-decayed outcome counts per action kind.</summary>
     [Id(10)] public Dictionary<string, FixCounts> Fixes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The latest outcomes of fixes on it, newest last (at most 50).</summary>
+    [Id(11)] public List<FixRecord> RecentFixes { get; set; } = [];
 }
