@@ -93,6 +93,22 @@ public sealed class TenantGrain(
     }
 
     /// <inheritdoc/>
+    public async Task<bool> ResetPasswordAsync(string userName, string passwordHash)
+    {
+        if (!tenant.State.Users.TryGetValue(userName, out var user))
+        {
+            return false;
+        }
+
+        user.PasswordHash = passwordHash;
+        user.FailedAttempts = 0;
+        user.LockedUntil = null;
+        await tenant.WriteStateAsync();
+        await GrainFactory.GetGrain<IAuditLogGrain>(this.GetPrimaryKeyString()).AppendAsync("system", "user.password-reset", $"user/{userName}", null);
+        return true;
+    }
+
+    /// <inheritdoc/>
     public Task<PortalUser?> GetUserAsync(string userName) =>
         Task.FromResult(tenant.State.Users.GetValueOrDefault(userName));
 

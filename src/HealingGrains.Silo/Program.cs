@@ -1,8 +1,13 @@
 using HealingGrains.Silo.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(DemoMode.Strip(args, out var demo));
 builder.AddHealingGrains();
 builder.AddPortal();
+if (demo)
+{
+    builder.AddDemo();
+}
+
 builder.UseOrleans(silo => silo.AddHealingGrainsSilo());
 
 var app = builder.Build();

@@ -1,5 +1,6 @@
 using HealingGrains.Cli.Commands;
 using HealingGrains.Cli.Simulation;
+using HealingGrains.Core.Simulation;
 
 namespace HealingGrains.Cli.Tests;
 

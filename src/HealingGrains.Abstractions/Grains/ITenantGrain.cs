@@ -24,6 +24,9 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Creates a portal account with an already hashed password; false when the name is taken.</summary>
     Task<bool> CreateUserAsync(string userName, string passwordHash, string role);
 
+    /// <summary>Replaces an account's password hash and unlocks it; false when there is no such account.</summary>
+    Task<bool> ResetPasswordAsync(string userName, string passwordHash);
+
     /// <summary>The account, or null when there is none.</summary>
     Task<PortalUser?> GetUserAsync(string userName);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HealingGrains.Cli.Simulation;
+using HealingGrains.Core.Simulation;
 using HealingGrains.Silo.Hosting;
 
 namespace HealingGrains.Cli.Commands;

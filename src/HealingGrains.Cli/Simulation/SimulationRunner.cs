@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HealingGrains.Core.Healing;
+using HealingGrains.Core.Simulation;
 
 namespace HealingGrains.Cli.Simulation;
 
@@ -43,7 +43,7 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
             var fault = world.Faults[random.Next(world.Faults.Count)];
             var (admin, ingest, deployments) = tenants[fault.Tenant];
             var deployment = deployments[random.Next(deployments.Length)];
-            var message = string.Format(CultureInfo.InvariantCulture, fault.MessageFormat, random.Next(10, 60_000), random.Next(1, 100_000));
+            var message = fault.Message(random);
             await SendAsync(ingest, HttpMethod.Post, "/api/v1/telemetry", new
             {
                 deployment,

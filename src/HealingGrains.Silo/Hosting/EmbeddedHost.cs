@@ -26,7 +26,7 @@ public sealed class EmbeddedHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a host whose exploration is seeded with <paramref name="seed"/>.</summary>
-    public static async Task<EmbeddedHost> StartAsync(int seed, CancellationToken cancellationToken)
+    public static async Task<EmbeddedHost> StartAsync(int seed, CancellationToken cancellationToken, TimeSpan? demoInterval = null)
     {
         var data = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "hg-simulate", Guid.NewGuid().ToString("N"))).FullName;
         var operatorKey = Core.Security.ApiKeys.NewOperatorKey();
@@ -49,6 +49,11 @@ public sealed class EmbeddedHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.AddHealingGrains();
         builder.AddPortal();
+        if (demoInterval is { } interval)
+        {
+            builder.AddDemo(interval);
+        }
+
         builder.UseOrleans(silo => silo.AddHealingGrainsSilo());
         var app = builder.Build();
         app.MapHealingApi();
@@ -56,6 +61,10 @@ public sealed class EmbeddedHost : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         return new EmbeddedHost(app, data, operatorKey);
     }
+
+    /// <summary>The demo user's password, once the demo (started with a demo interval) is set up.</summary>
+    public Task<string> DemoPasswordAsync() =>
+        _app.Services.GetService<DemoService>()?.Password ?? throw new InvalidOperationException("This host runs without the demo.");
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -1,11 +1,20 @@
-namespace HealingGrains.Cli.Simulation;
+namespace HealingGrains.Core.Simulation;
 
 /// <summary>A fault: its own error text, the tenant whose software suffers it, and how likely each fix is to work.</summary>
-internal sealed record Fault(string Name, int Tenant, string ExceptionType, string MessageFormat, IReadOnlyDictionary<string, double> SuccessProbability)
+public sealed record Fault(string Name, int Tenant, string ExceptionType, string MessageFormat, IReadOnlyDictionary<string, double> SuccessProbability)
 {
+    /// <summary>The best fix's success probability (what an oracle would get).</summary>
     public double Best => SuccessProbability.Values.Max();
 
+    /// <summary>The fix that usually works.</summary>
     public string BestKind => SuccessProbability.MaxBy(p => p.Value).Key;
+
+    /// <summary>An instance of the fault's error message with fresh values.</summary>
+    public string Message(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return string.Format(System.Globalization.CultureInfo.InvariantCulture, MessageFormat, random.Next(10, 60_000), random.Next(1, 100_000));
+    }
 }
 
 /// <summary>
@@ -13,8 +22,9 @@ internal sealed record Fault(string Name, int Tenant, string ExceptionType, stri
 /// failure modes), has one fix that usually works (success probability 0.8–0.95) and others that rarely do
 /// (0.05–0.5). The probabilities are hidden from the host; only outcomes reach it.
 /// </summary>
-internal sealed class SimulationWorld
+public sealed class SimulationWorld
 {
+    /// <summary>Every action kind a simulated deployment can run.</summary>
     public static readonly string[] AllKinds = ["restart", "scale-out", "rollback-version", "clear-cache", "failover"];
 
     private static readonly (string Type, string Format)[] Texts =
@@ -38,12 +48,16 @@ internal sealed class SimulationWorld
         Faults = faults;
     }
 
+    /// <summary>How many tenants suffer the faults.</summary>
     public int Tenants { get; }
 
+    /// <summary>The action kinds every simulated deployment can run.</summary>
     public IReadOnlyList<string> Kinds { get; }
 
+    /// <summary>The faults.</summary>
     public IReadOnlyList<Fault> Faults { get; }
 
+    /// <summary>A world with the given shape, the same for the same seed.</summary>
     public static SimulationWorld Create(int tenants, int faults, int kinds, int seed)
     {
         if (tenants < 1 || faults < 1 || faults > Texts.Length || kinds < 2 || kinds > AllKinds.Length)
