@@ -21,6 +21,7 @@ public sealed class TenantGrain(
         tenant.State.CreatedAt = time.GetUtcNow();
         var keys = IssueKeys();
         await tenant.WriteStateAsync();
+        await GrainFactory.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).AddAsync(this.GetPrimaryKeyString());
         return keys;
     }
 

@@ -137,6 +137,75 @@ public sealed class PortalTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task TheOperatorSeesTenantsAndTheClusterButNoTenantsPages()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.Host.Address.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByLabel("User name").FillAsync("operator");
+        await page.GetByLabel("Password").FillAsync(fixture.Host.OperatorKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("code", new() { HasText = tenant.Id })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("td", new() { HasText = "Active" }).First).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(page, "operator");
+
+        await page.GotoAsync("/approvals");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task FiveWrongPasswordsLockTheAccount()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        IPage? page = null;
+        for (var i = 0; i < 5; i++)
+        {
+            page = await fixture.SignInAsync(tenant, password: "wrong password " + i);
+        }
+
+        await Assertions.Expect(page!.GetByRole(AriaRole.Alert)).ToContainTextAsync("locked");
+        var withTheRightPassword = await fixture.SignInAsync(tenant);
+        await Assertions.Expect(withTheRightPassword.GetByRole(AriaRole.Alert)).ToContainTextAsync("locked");
+    }
+
+    [Fact]
+    public async Task ThePortalIsReadableAtPhoneWidthAndUsableWithTheKeyboard()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        await tenant.SendErrorAsync();
+        await WaitForPendingAsync(tenant);
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.Host.Address.ToString(),
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+
+        // Keyboard only: tab into the form (past the skip link), type, submit with Enter.
+        for (var i = 0; i < 5 && await page.EvaluateAsync<string>("document.activeElement?.id ?? ''") != "tenant"; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        Assert.Equal("tenant", await page.EvaluateAsync<string>("document.activeElement?.id ?? ''"));
+        await page.Keyboard.TypeAsync(tenant.Id);
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(tenant.User);
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(tenant.Password);
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(page.Locator("li[data-action]")).ToBeVisibleAsync(Soon);
+        var wide = await page.EvaluateAsync<string>(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5).join(', ')");
+        Assert.True(wide.Length == 0, $"wider than a phone: {wide}");
+        await fixture.ScreenshotAsync(page, "approvals-phone");
+    }
+
+    [Fact]
     public async Task PagesNeedASignIn()
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.Host.Address.ToString() });
