@@ -206,6 +206,26 @@ public sealed class PortalTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task EntraIdSignInIsOfferedWhenConfigured()
+    {
+        await using var host = await Silo.Hosting.EmbeddedHost.StartAsync(seed: 3, PortalFixture.Ct, settings: new Dictionary<string, string?>
+        {
+            ["HealingGrains:Portal:Oidc:Authority"] = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+            ["HealingGrains:Portal:Oidc:ClientId"] = "portal-client",
+        });
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = host.Address.ToString() });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/login");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Entra ID" })).ToBeVisibleAsync();
+        var withoutOidc = await fixture.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = fixture.Host.Address.ToString() });
+        await withoutOidc.GotoAsync("/login");
+        await Assertions.Expect(withoutOidc.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Assertions.Expect(withoutOidc.GetByText("Entra ID")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task PagesNeedASignIn()
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.Host.Address.ToString() });

@@ -21,6 +21,9 @@ public sealed class HealingGrainsOptions
     /// <summary>Secrets the platform starts with.</summary>
     public BootstrapSettings Bootstrap { get; set; } = new();
 
+    /// <summary>The admin portal's sign-in.</summary>
+    public PortalSettings Portal { get; set; } = new();
+
     /// <summary>How the healing loop decides.</summary>
     public HealingSettings Healing { get; set; } = new();
 
@@ -69,4 +72,36 @@ public sealed class HealingSettings
 {
     /// <summary>Seed of the exploration's random choices, for replayable simulations. Default: none (random).</summary>
     public int? RandomSeed { get; set; }
+}
+
+/// <summary>Portal settings (<c>HealingGrains:Portal</c>).</summary>
+public sealed class PortalSettings
+{
+    /// <summary>OpenID Connect (Entra ID) sign-in, in addition to local accounts. Default: off.</summary>
+    public OidcSettings Oidc { get; set; } = new();
+}
+
+/// <summary>
+/// OpenID Connect settings (<c>HealingGrains:Portal:Oidc</c>). Off unless <see cref="Authority"/> is set. A signed-in
+/// user becomes an admin of the tenant named by <see cref="TenantClaim"/> when it holds the role <see cref="AdminRole"/>.
+/// </summary>
+public sealed class OidcSettings
+{
+    /// <summary>The issuer, e.g. <c>https://login.microsoftonline.com/&lt;directory&gt;/v2.0</c>. Default: none (off).</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The application (client) id. Required with an authority.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client secret (from Key Vault or a secret store, never a plain setting in production).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The claim that names the user's tenant. Default: <c>hg_tenant</c>.</summary>
+    public string TenantClaim { get; set; } = "hg_tenant";
+
+    /// <summary>The app role that makes a user a tenant admin. Default: <c>HealingGrains.Admin</c>.</summary>
+    public string AdminRole { get; set; } = "HealingGrains.Admin";
+
+    /// <summary>Whether OpenID Connect is configured.</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 }

@@ -44,6 +44,25 @@ internal sealed class HealingGrainsOptionsValidator : IValidateOptions<HealingGr
             failures.Add($"HealingGrains:Bootstrap:OperatorKey is shorter than {MinOperatorKeyLength} characters: use a long random key (e.g. `openssl rand -base64 32`), or remove it to have one generated on the embedded default.");
         }
 
+        var oidc = options.Portal.Oidc;
+        if (oidc.Enabled)
+        {
+            if (!Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority) || authority.Scheme != Uri.UriSchemeHttps)
+            {
+                failures.Add($"HealingGrains:Portal:Oidc:Authority '{oidc.Authority}' must be an absolute https URL, e.g. https://login.microsoftonline.com/<directory id>/v2.0.");
+            }
+
+            if (string.IsNullOrWhiteSpace(oidc.ClientId))
+            {
+                failures.Add("HealingGrains:Portal:Oidc:ClientId is missing: set the application (client) id registered for the portal, or remove the Authority to turn OpenID Connect off.");
+            }
+
+            if (string.IsNullOrWhiteSpace(oidc.TenantClaim) || string.IsNullOrWhiteSpace(oidc.AdminRole))
+            {
+                failures.Add("HealingGrains:Portal:Oidc:TenantClaim and AdminRole may not be empty: they say which tenant a user administers.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -26,7 +26,8 @@ public sealed class EmbeddedHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a host whose exploration is seeded with <paramref name="seed"/>.</summary>
-    public static async Task<EmbeddedHost> StartAsync(int seed, CancellationToken cancellationToken, TimeSpan? demoInterval = null)
+    public static async Task<EmbeddedHost> StartAsync(
+        int seed, CancellationToken cancellationToken, TimeSpan? demoInterval = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var data = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "hg-simulate", Guid.NewGuid().ToString("N"))).FullName;
         var operatorKey = Core.Security.ApiKeys.NewOperatorKey();
@@ -46,6 +47,11 @@ public sealed class EmbeddedHost : IAsyncDisposable
             ["HealingGrains:Clustering:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HealingGrains:Healing:RandomSeed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.ClearProviders();
         builder.AddHealingGrains();
         builder.AddPortal();

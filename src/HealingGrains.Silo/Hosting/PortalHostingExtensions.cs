@@ -1,5 +1,7 @@
 using HealingGrains.Abstractions.Keys;
 using HealingGrains.Portal.Components;
+using HealingGrains.Portal;
+using HealingGrains.Silo.Configuration;
 using HealingGrains.Silo.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -18,7 +20,23 @@ public static class PortalHostingExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<PortalAccounts>();
-        builder.Services.AddAuthentication()
+        var oidc = builder.Configuration.GetSection($"{HealingGrainsOptions.Section}:Portal:Oidc").Get<OidcSettings>() ?? new OidcSettings();
+        builder.Services.AddSingleton(new HealingGrains.Portal.PortalFeatures(oidc.Enabled));
+        var authentication = builder.Services.AddAuthentication();
+        if (oidc.Enabled)
+        {
+            authentication.AddOpenIdConnect(OidcScheme, o =>
+            {
+                o.Authority = oidc.Authority;
+                o.ClientId = oidc.ClientId;
+                o.ClientSecret = oidc.ClientSecret;
+                o.ResponseType = "code";
+                o.SignInScheme = PortalAccounts.Scheme;
+                o.Events.OnTokenValidated = context => MapOidcUser(context, oidc);
+            });
+        }
+
+        authentication
             .AddCookie(PortalAccounts.Scheme, o =>
             {
                 o.LoginPath = "/login";
@@ -40,6 +58,26 @@ public static class PortalHostingExtensions
         return builder;
     }
 
+    /// <summary>The OpenID Connect scheme, when configured.</summary>
+    public const string OidcScheme = "oidc";
+
+    // An Entra ID user is an admin of the tenant its token names, if it holds the admin app role; nobody else gets in.
+    private static Task MapOidcUser(Microsoft.AspNetCore.Authentication.OpenIdConnect.TokenValidatedContext context, OidcSettings oidc)
+    {
+        var user = context.Principal!;
+        var tenant = user.FindFirst(oidc.TenantClaim)?.Value;
+        var isAdmin = user.Claims.Any(c => c.Type is "roles" or System.Security.Claims.ClaimTypes.Role && c.Value == oidc.AdminRole);
+        if (!ResourceNames.IsValidTenantId(tenant) || !isAdmin)
+        {
+            context.Fail($"The account holds no '{oidc.AdminRole}' role for a tenant (claim '{oidc.TenantClaim}').");
+            return Task.CompletedTask;
+        }
+
+        var name = user.FindFirst("preferred_username")?.Value ?? user.Identity?.Name ?? "entra-user";
+        context.Principal = PortalAccounts.Principal("admin", tenant, name);
+        return Task.CompletedTask;
+    }
+
     /// <summary>The portal's pages, sign-in and sign-out.</summary>
     public static WebApplication MapPortal(this WebApplication app)
     {
@@ -59,6 +97,11 @@ public static class PortalHostingExtensions
             await context.SignInAsync(PortalAccounts.Scheme, principal);
             return Results.Redirect(principal.FindFirst(ClaimNames.Tenant) is null ? "/operator" : "/approvals");
         }).ExcludeFromDescription();
+
+        app.MapGet("/portal/oidc", (PortalFeatures features) => features.OpenIdConnect
+                ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/approvals" }, [OidcScheme])
+                : Results.NotFound())
+            .ExcludeFromDescription();
 
         app.MapPost("/portal/logout", async (HttpContext context) =>
         {

@@ -57,7 +57,7 @@ internal sealed class PortalAccounts(IGrainFactory grains, OperatorKey operatorK
         return (Principal(user.Role, tenantId, userName), null);
     }
 
-    private static ClaimsPrincipal Principal(string kind, string? tenantId, string userName)
+    public static ClaimsPrincipal Principal(string kind, string? tenantId, string userName)
     {
         var claims = new List<Claim> { new(HealingClaims.Kind, kind), new(ClaimTypes.Name, userName) };
         if (tenantId is not null)

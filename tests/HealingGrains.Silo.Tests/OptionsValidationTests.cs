@@ -1,0 +1,38 @@
+using HealingGrains.Silo.Configuration;
+
+namespace HealingGrains.Silo.Tests;
+
+public sealed class OptionsValidationTests
+{
+    private static IEnumerable<string> Failures(Action<HealingGrainsOptions> change)
+    {
+        var options = new HealingGrainsOptions();
+        change(options);
+        return new HealingGrainsOptionsValidator().Validate(null, options).Failures ?? [];
+    }
+
+    [Fact]
+    public void TheEmbeddedDefaultIsValid() => Assert.Empty(Failures(_ => { }));
+
+    [Theory]
+    [InlineData("http://login.example.com/x/v2.0", "must be an absolute https URL")]
+    [InlineData("not a url", "must be an absolute https URL")]
+    public void AnOidcAuthorityMustBeHttps(string authority, string message) =>
+        Assert.Contains(Failures(o => o.Portal.Oidc = new OidcSettings { Authority = authority, ClientId = "app" }), f => f.Contains(message, StringComparison.Ordinal));
+
+    [Fact]
+    public void AnOidcAuthorityNeedsAClientId() =>
+        Assert.Contains(Failures(o => o.Portal.Oidc = new OidcSettings { Authority = "https://login.example.com/x/v2.0" }), f => f.Contains("ClientId is missing", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("Redis", "HealingGrains:Storage:Provider")]
+    public void AnUnknownStorageProviderSaysWhatToUse(string provider, string setting) =>
+        Assert.Contains(Failures(o => o.Storage.Provider = provider), f => f.StartsWith(setting, StringComparison.Ordinal) && f.Contains("use 'Sqlite'", StringComparison.Ordinal));
+
+    [Fact]
+    public void PortsMustDifferAndBeValid()
+    {
+        Assert.Contains(Failures(o => o.Clustering.GatewayPort = o.Clustering.SiloPort), f => f.Contains("different ports", StringComparison.Ordinal));
+        Assert.Contains(Failures(o => o.Clustering.SiloPort = 70000), f => f.Contains("between 1 and 65535", StringComparison.Ordinal));
+    }
+}
