@@ -83,6 +83,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
                 Id = o.Key,
                 ExceptionType = o.Value.ExceptionType,
                 Template = o.Value.Template,
+                OccurredAt = o.Value.OccurredAt,
             })]);
         }
 
@@ -134,6 +135,8 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
         public string? ExceptionType => exceptionType;
 
         public string Template => _template;
+
+        public IReadOnlyList<DateTimeOffset> OccurredAt => _occurredAt;
 
         private readonly List<DateTimeOffset> _occurredAt = [];
         private string _template = "";

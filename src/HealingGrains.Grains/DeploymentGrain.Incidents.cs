@@ -29,8 +29,14 @@ public sealed partial class DeploymentGrain
     public async Task OnFingerprintsAsync(IReadOnlyList<FingerprintOccurrence> occurrences)
     {
         var state = deployment.State;
+        var now = time.GetUtcNow();
         foreach (var occurrence in occurrences)
         {
+            foreach (var at in occurrence.OccurredAt)
+            {
+                Core.Temporal.MinuteBuckets.Add(state.ErrorsPerMinute, at, now);
+            }
+
             if (occurrence.ExceptionType is { Length: > 0 } type)
             {
                 state.ExceptionTypes[occurrence.Id] = type;
@@ -42,6 +48,7 @@ public sealed partial class DeploymentGrain
             }
         }
 
+        Core.Temporal.MinuteBuckets.Prune(state.ErrorsPerMinute, now);
         if (!state.Registered || state.Capabilities.Count == 0)
         {
             await deployment.WriteStateAsync();
@@ -50,7 +57,6 @@ public sealed partial class DeploymentGrain
 
         var (tenantId, _) = DeploymentKey.Parse(this.GetPrimaryKeyString());
         var policy = await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync();
-        var now = time.GetUtcNow();
         foreach (var occurrence in occurrences)
         {
             if (state.OpenActions.TryGetValue(occurrence.Id, out var open))

@@ -71,6 +71,28 @@ public sealed partial class DeploymentGrain(
         await deployment.WriteStateAsync();
     }
 
+    private double ErrorRate(DeploymentState state)
+    {
+        var since = Core.Temporal.MinuteBuckets.MinuteOf(time.GetUtcNow()) - 10;
+        return state.ErrorsPerMinute.Where(b => b.Key > since).Sum(b => b.Value) / 10.0;
+    }
+
+    private List<long> Hourly(DeploymentState state)
+    {
+        var now = Core.Temporal.MinuteBuckets.MinuteOf(time.GetUtcNow());
+        var hours = new long[24];
+        foreach (var (minute, count) in state.ErrorsPerMinute)
+        {
+            var age = (int)((now - minute) / 60);
+            if (age is >= 0 and < 24)
+            {
+                hours[23 - age] += count;
+            }
+        }
+
+        return [.. hours];
+    }
+
     private DeploymentInfo ToInfo(string name)
     {
         var state = deployment.State;
@@ -86,6 +108,8 @@ public sealed partial class DeploymentGrain(
             LatestMetrics = new Dictionary<string, double>(state.LatestMetrics, StringComparer.Ordinal),
             Versions = [.. state.Versions],
             OpenIncidents = state.OpenActions.Count,
+            RecentErrorRate = ErrorRate(state),
+            ErrorsPerHour = Hourly(state),
         };
     }
 }

@@ -110,6 +110,10 @@ public sealed class TenantGrain(
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyDictionary<string, PortalUser>> ListUsersAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, PortalUser>>(new Dictionary<string, PortalUser>(tenant.State.Users, StringComparer.Ordinal));
+
+    /// <inheritdoc/>
     public Task<PortalUser?> GetUserAsync(string userName) =>
         Task.FromResult(tenant.State.Users.GetValueOrDefault(userName));
 

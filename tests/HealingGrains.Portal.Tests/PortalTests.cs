@@ -123,6 +123,7 @@ public sealed class PortalTests(PortalFixture fixture)
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Deployments" }).ClickAsync();
         await Assertions.Expect(page.Locator("section.card", new() { HasText = "shop-prod" })).ToContainTextAsync("2.1.0");
+        await Assertions.Expect(page.Locator("section.card", new() { HasText = "shop-prod" })).ToContainTextAsync("0.1 per minute");
         await fixture.ScreenshotAsync(page, "deployments");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Fingerprints" }).ClickAsync();
@@ -223,6 +224,28 @@ public sealed class PortalTests(PortalFixture fixture)
         await withoutOidc.GotoAsync("/login");
         await Assertions.Expect(withoutOidc.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Assertions.Expect(withoutOidc.GetByText("Entra ID")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task AnAdminCreatesAnotherAccountInThePortalWhichCanSignIn()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        var page = await fixture.SignInAsync(tenant);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1[data-interactive=yes]")).ToHaveTextAsync("Users", new() { Timeout = 15_000 });
+
+        await page.GetByLabel("User name").FillAsync("bob");
+        await page.GetByLabel("Password (at least 12 characters)").FillAsync("short");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("12 to 256 characters");
+        await page.GetByLabel("Password (at least 12 characters)").FillAsync("bob's long enough password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Created bob");
+        await Assertions.Expect(page.Locator("td", new() { HasText = "bob" })).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(page, "users");
+
+        var bob = await fixture.SignInAsync(tenant with { User = "bob", Password = "bob's long enough password" });
+        await Assertions.Expect(bob.GetByRole(AriaRole.Heading, new() { Name = "Approvals" })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -33,4 +33,10 @@ public sealed class DeploymentInfo
 
     /// <summary>Open incidents: fingerprints with an open action.</summary>
     [Id(9)] public int OpenIncidents { get; init; }
+
+    /// <summary>Errors per minute over the last ten minutes.</summary>
+    [Id(10)] public double RecentErrorRate { get; init; }
+
+    /// <summary>Errors per hour over the last 24 hours, oldest first.</summary>
+    [Id(11)] public IReadOnlyList<long> ErrorsPerHour { get; init; } = [];
 }

@@ -56,6 +56,9 @@ public sealed class FingerprintOccurrence
 
     /// <summary>Its current template.</summary>
     [Id(2)] public string? Template { get; init; }
+
+    /// <summary>When each occurrence in the batch happened.</summary>
+    [Id(3)] public IReadOnlyList<DateTimeOffset> OccurredAt { get; init; } = [];
 }
 
 /// <summary>An action that reached a final state, as its deployment hears of it.</summary>

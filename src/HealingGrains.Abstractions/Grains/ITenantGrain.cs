@@ -27,6 +27,9 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Replaces an account's password hash and unlocks it; false when there is no such account.</summary>
     Task<bool> ResetPasswordAsync(string userName, string passwordHash);
 
+    /// <summary>The tenant's portal accounts by name (hashes included: callers must not show them).</summary>
+    Task<IReadOnlyDictionary<string, PortalUser>> ListUsersAsync();
+
     /// <summary>The account, or null when there is none.</summary>
     Task<PortalUser?> GetUserAsync(string userName);
 

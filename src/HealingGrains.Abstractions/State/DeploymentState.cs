@@ -45,6 +45,9 @@ public sealed class DeploymentState
 
     /// <summary>The template of each fingerprint seen here (at most 2,000), for finding similar ones.</summary>
     [Id(13)] public Dictionary<string, string> Templates { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Errors per minute (key: Unix minute) over the last 24 hours.</summary>
+    [Id(14)] public SortedDictionary<long, long> ErrorsPerMinute { get; set; } = [];
 }
 
 /// <summary>An open action as its deployment tracks it.</summary>

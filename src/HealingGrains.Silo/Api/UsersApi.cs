@@ -26,14 +26,14 @@ internal static class UsersApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (body!.UserName is not { Length: >= 1 and <= 64 } name || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@'))
+        if (PortalAccounts.Check(body!.UserName, "x".PadRight(PortalAccounts.MinPasswordLength)) is { } nameProblem)
         {
-            errors["userName"] = ["Required: 1 to 64 letters, digits, '.', '-', '_' or '@'."];
+            errors["userName"] = [nameProblem];
         }
 
-        if (body.Password is not { Length: >= PortalAccounts.MinPasswordLength and <= 256 })
+        if (PortalAccounts.Check("user", body.Password) is { } passwordProblem)
         {
-            errors["password"] = [$"Required: {PortalAccounts.MinPasswordLength} to 256 characters."];
+            errors["password"] = [passwordProblem];
         }
 
         if (body.Role is not (null or "admin"))

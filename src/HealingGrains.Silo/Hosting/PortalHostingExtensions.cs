@@ -20,6 +20,7 @@ public static class PortalHostingExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<PortalAccounts>();
+        builder.Services.AddSingleton<IPortalAccounts>(sp => sp.GetRequiredService<PortalAccounts>());
         var oidc = builder.Configuration.GetSection($"{HealingGrainsOptions.Section}:Portal:Oidc").Get<OidcSettings>() ?? new OidcSettings();
         builder.Services.AddSingleton(new HealingGrains.Portal.PortalFeatures(oidc.Enabled));
         var authentication = builder.Services.AddAuthentication();

@@ -9,7 +9,7 @@ namespace HealingGrains.Silo.Security;
 /// Portal accounts: tenant users (ASP.NET Core's password hasher, lockout after repeated failures) and the operator
 /// (user name <c>operator</c>, the operator key as password).
 /// </summary>
-internal sealed class PortalAccounts(IGrainFactory grains, OperatorKey operatorKey, TimeProvider time)
+internal sealed class PortalAccounts(IGrainFactory grains, OperatorKey operatorKey, TimeProvider time) : HealingGrains.Portal.IPortalAccounts
 {
     public const string Scheme = "portal";
     public const string OperatorUser = "operator";
@@ -18,6 +18,30 @@ internal sealed class PortalAccounts(IGrainFactory grains, OperatorKey operatorK
     private readonly PasswordHasher<string> _hasher = new();
 
     public string Hash(string userName, string password) => _hasher.HashPassword(userName, password);
+
+    /// <summary>The rules for a new account, in words; null when it is acceptable.</summary>
+    public static string? Check(string? userName, string? password)
+    {
+        if (userName is not { Length: >= 1 and <= 64 } || !userName.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@'))
+        {
+            return "A user name is 1 to 64 letters, digits, '.', '-', '_' or '@'.";
+        }
+
+        return password is { Length: >= MinPasswordLength and <= 256 } ? null : $"A password has {MinPasswordLength} to 256 characters.";
+    }
+
+    /// <inheritdoc/>
+    public async Task<string?> CreateAdminAsync(string tenantId, string userName, string password)
+    {
+        if (Check(userName, password) is { } problem)
+        {
+            return problem;
+        }
+
+        return await grains.GetGrain<ITenantGrain>(tenantId).CreateUserAsync(userName, Hash(userName, password), "admin")
+            ? null
+            : $"User '{userName}' already exists in this tenant.";
+    }
 
     /// <summary>The signed-in principal, or the reason there is none.</summary>
     public async Task<(ClaimsPrincipal? Principal, string? Error)> SignInAsync(string? tenantId, string userName, string password)
