@@ -249,6 +249,29 @@ public sealed class PortalTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task PolicySettingsAreEditedWithClearErrorsAndSavedAsANewVersion()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        var page = await fixture.SignInAsync(tenant);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Policy" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1[data-interactive=yes]")).ToHaveTextAsync("Policy", new() { Timeout = 15_000 });
+
+        await page.GetByLabel("Approval threshold").FillAsync("1.5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#approvalThreshold-error")).ToContainTextAsync("from 0 to 1");
+
+        await page.GetByLabel("Approval threshold").FillAsync("0.8");
+        await page.GetByLabel("Allowed kinds").FillAsync("restart");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved as version 2");
+        await fixture.ScreenshotAsync(page, "policy-edit");
+
+        var policy = await tenant.Admin.GetFromJsonAsync<JsonElement>("/api/v1/policy", PortalFixture.Ct);
+        Assert.Equal(0.8, policy.GetProperty("approvalThreshold").GetDouble());
+        Assert.Equal("restart", Assert.Single(policy.GetProperty("allowedKinds").EnumerateArray()).GetString());
+    }
+
+    [Fact]
     public async Task PagesNeedASignIn()
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.Host.Address.ToString() });

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using HealingGrains.Abstractions.Contracts;
 using HealingGrains.Abstractions.Grains;
 using HealingGrains.Silo.Security;
@@ -8,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace HealingGrains.Silo.Api;
 
 /// <summary>The tenant's safety policy (admin). <c>PUT</c> changes only the fields it names.</summary>
-internal static partial class PolicyApi
+internal static class PolicyApi
 {
     public static IEndpointRouteBuilder MapPolicyApi(this IEndpointRouteBuilder routes)
     {
@@ -41,11 +40,16 @@ internal static partial class PolicyApi
         var errors = new Dictionary<string, string[]>();
         foreach (var property in body.EnumerateObject())
         {
-            var problem = Apply(policy, property.Name, property.Value);
-            if (problem is not null)
+            if (Apply(policy, property.Name, property.Value) is { } problem)
             {
                 errors[property.Name] = [problem];
             }
+        }
+
+        // Types first (above), then what the values may be: the same rules the portal applies.
+        foreach (var (field, problem) in PolicyRules.Check(policy))
+        {
+            errors.TryAdd(field, [problem]);
         }
 
         if (errors.Count > 0)
@@ -56,60 +60,42 @@ internal static partial class PolicyApi
         return TypedResults.Ok(await tenant.UpdatePolicyAsync(policy, "admin:key"));
     }
 
-    private static string? Apply(PolicyInfo policy, string name, JsonElement value)
+    private static string? Apply(PolicyInfo policy, string name, JsonElement value) => name switch
     {
-        switch (name)
+        "approvalThreshold" => Number(value, v => policy.ApprovalThreshold = v),
+        "maxRisk" => Number(value, v => policy.MaxRisk = v),
+        "autoDowngradeFloor" => Number(value, v => policy.AutoDowngradeFloor = v),
+        "interventionThreshold" => Number(value, v => policy.InterventionThreshold = v),
+        "aiEnabled" => Boolean(value, v => policy.AiEnabled = v),
+        "exploration" => Boolean(value, v => policy.Exploration = v),
+        "maxAutoActionsPerDeploymentPerHour" => Whole(value, v => policy.MaxAutoActionsPerDeploymentPerHour = v),
+        "approvalTimeoutMinutes" => Whole(value, v => policy.ApprovalTimeoutMinutes = v),
+        "federation" => Text(value, v => policy.Federation = v),
+        "allowedKinds" => Kinds(policy, value),
+        "version" => "The version is set by the server.",
+        _ => "Unknown policy field.",
+    };
+
+    private static string? Kinds(PolicyInfo policy, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
         {
-            case "approvalThreshold":
-                return Fraction(value, v => policy.ApprovalThreshold = v);
-            case "maxRisk":
-                return Fraction(value, v => policy.MaxRisk = v);
-            case "autoDowngradeFloor":
-                return Fraction(value, v => policy.AutoDowngradeFloor = v);
-            case "interventionThreshold":
-                return Fraction(value, v => policy.InterventionThreshold = v);
-            case "aiEnabled":
-                return Boolean(value, v => policy.AiEnabled = v);
-            case "exploration":
-                return Boolean(value, v => policy.Exploration = v);
-            case "maxAutoActionsPerDeploymentPerHour":
-                return Whole(value, 0, 10_000, v => policy.MaxAutoActionsPerDeploymentPerHour = v);
-            case "approvalTimeoutMinutes":
-                return Whole(value, 1, 10_080, v => policy.ApprovalTimeoutMinutes = v);
-            case "federation":
-                if (value.ValueKind == JsonValueKind.String && value.GetString() is "none" or "share" or "consume" or "both")
-                {
-                    policy.Federation = value.GetString()!;
-                    return null;
-                }
-
-                return "One of none, share, consume, both.";
-            case "allowedKinds":
-                if (value.ValueKind == JsonValueKind.Null)
-                {
-                    policy.AllowedKinds = null;
-                    return null;
-                }
-
-                if (value.ValueKind != JsonValueKind.Array
-                    || value.GetArrayLength() > 50
-                    || value.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String || !ActionKind().IsMatch(k.GetString()!)))
-                {
-                    return "null for all of a deployment's capabilities, or a list of at most 50 action kinds (lowercase letters, digits, hyphens).";
-                }
-
-                policy.AllowedKinds = [.. value.EnumerateArray().Select(k => k.GetString()!).Distinct(StringComparer.Ordinal)];
-                return null;
-            case "version":
-                return "The version is set by the server.";
-            default:
-                return "Unknown policy field.";
+            policy.AllowedKinds = null;
+            return null;
         }
+
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String))
+        {
+            return "null, or a list of action kinds.";
+        }
+
+        policy.AllowedKinds = [.. value.EnumerateArray().Select(k => k.GetString()!).Distinct(StringComparer.Ordinal)];
+        return null;
     }
 
-    private static string? Fraction(JsonElement value, Action<double> set)
+    private static string? Number(JsonElement value, Action<double> set)
     {
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var v) && v is >= 0 and <= 1)
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var v))
         {
             set(v);
             return null;
@@ -118,15 +104,26 @@ internal static partial class PolicyApi
         return "A number from 0 to 1.";
     }
 
-    private static string? Whole(JsonElement value, int min, int max, Action<int> set)
+    private static string? Whole(JsonElement value, Action<int> set)
     {
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var v) && v >= min && v <= max)
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var v))
         {
             set(v);
             return null;
         }
 
-        return $"A whole number from {min} to {max}.";
+        return "A whole number.";
+    }
+
+    private static string? Text(JsonElement value, Action<string> set)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            set(value.GetString()!);
+            return null;
+        }
+
+        return "A string.";
     }
 
     private static string? Boolean(JsonElement value, Action<bool> set)
@@ -139,7 +136,4 @@ internal static partial class PolicyApi
 
         return "true or false.";
     }
-
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ActionKind();
 }
