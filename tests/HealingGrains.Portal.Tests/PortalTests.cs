@@ -134,6 +134,9 @@ public sealed class PortalTests(PortalFixture fixture)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What was learned" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("tr", new() { HasText = kind }).First).ToContainTextAsync("succeeded 1 time");
         await Assertions.Expect(page.Locator("td.ok")).ToHaveTextAsync("succeeded");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What shaped each proposal" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("td", new() { HasText = "recommender beta-thompson/1" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("td", new() { HasText = "2.1.0 (+0)" })).ToBeVisibleAsync();
         await fixture.ScreenshotAsync(page, "fingerprint-learned");
     }
 
