@@ -47,11 +47,7 @@ internal static class ActionsApi
             return Problems.Invalid("state", "One of pending-approval, approved, dispatched (open actions).");
         }
 
-        var tenantId = context.User.TenantId();
-        var deployments = (await grains.GetGrain<ITenantGrain>(tenantId).GetAsync())?.Deployments ?? [];
-        var ids = (await Task.WhenAll(deployments.Select(d =>
-            grains.GetGrain<IDeploymentGrain>(DeploymentKey.Format(tenantId, d)).GetOpenActionIdsAsync()))).SelectMany(x => x);
-        return TypedResults.Ok(await LoadAsync(grains, tenantId, ids, wanted));
+        return TypedResults.Ok(Filter(await grains.OpenActionsAsync(context.User.TenantId()), wanted));
     }
 
     private static async Task<Results<Ok<List<ActionResponse>>, ProblemHttpResult>> DeploymentActionsAsync(
@@ -69,8 +65,7 @@ internal static class ActionsApi
             return Problems.NotFound($"No deployment '{deployment}' in this tenant.");
         }
 
-        var ids = await grains.GetGrain<IDeploymentGrain>(DeploymentKey.Format(tenantId, deployment)).GetOpenActionIdsAsync();
-        return TypedResults.Ok(await LoadAsync(grains, tenantId, ids, wanted));
+        return TypedResults.Ok(Filter(await grains.OpenActionsAsync(tenantId, deployment), wanted));
     }
 
     private static async Task<Results<Ok<ActionResponse>, ProblemHttpResult>> GetAsync(string id, HttpContext context, IGrainFactory grains)
@@ -202,14 +197,11 @@ internal static class ActionsApi
         _ => Problems.NotFound($"No action '{id}' in this tenant."),
     };
 
-    private static async Task<List<ActionResponse>> LoadAsync(IGrainFactory grains, string tenantId, IEnumerable<string> ids, ActionState? wanted)
-    {
-        var actions = await Task.WhenAll(ids.Select(id => grains.GetGrain<IHealingActionGrain>(ActionKey.Format(tenantId, id)).GetAsync()));
-        return [.. actions.OfType<HealingActionInfo>()
+    // Reading may expire stale pending approvals, so the open set can hold a just-expired one: filter by state.
+    private static List<ActionResponse> Filter(IReadOnlyList<HealingActionInfo> actions, ActionState? wanted) =>
+        [.. actions
             .Where(a => wanted is null ? a.State is ActionState.PendingApproval or ActionState.Approved or ActionState.Dispatched : a.State == wanted)
-            .OrderBy(a => a.CreatedAt)
             .Select(ActionResponse.From)];
-    }
 
     private static bool TryParseOpenState(string? text, out ActionState? state)
     {

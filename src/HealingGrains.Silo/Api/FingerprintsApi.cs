@@ -34,26 +34,14 @@ internal static class FingerprintsApi
         }
 
         var tenantId = context.User.TenantId();
-        IEnumerable<string> deployments;
-        if (deployment is not null)
+        if (deployment is not null
+            && (!ResourceNames.IsValidDeployment(deployment)
+                || await grains.GetGrain<IDeploymentGrain>(DeploymentKey.Format(tenantId, deployment)).GetAsync() is null))
         {
-            if (!ResourceNames.IsValidDeployment(deployment)
-                || await grains.GetGrain<IDeploymentGrain>(DeploymentKey.Format(tenantId, deployment)).GetAsync() is null)
-            {
-                return Problems.NotFound($"No deployment '{deployment}' in this tenant.");
-            }
-
-            deployments = [deployment];
-        }
-        else
-        {
-            deployments = (await grains.GetGrain<ITenantGrain>(tenantId).GetAsync())?.Deployments ?? [];
+            return Problems.NotFound($"No deployment '{deployment}' in this tenant.");
         }
 
-        var ids = (await Task.WhenAll(deployments.Select(d =>
-                grains.GetGrain<IDeploymentGrain>(DeploymentKey.Format(tenantId, d)).GetFingerprintIdsAsync())))
-            .SelectMany(x => x)
-            .ToHashSet(StringComparer.Ordinal);
+        var ids = await grains.FingerprintIdsAsync(tenantId, deployment);
         var infos = await Task.WhenAll(ids.Select(id =>
             grains.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, id)).GetAsync()));
 
