@@ -53,7 +53,9 @@ internal sealed class SimulationReport(IReadOnlyList<IncidentResult> results, in
         }
 
         output.WriteLine();
-        output.WriteLine(Invariant($"after {warmUpPerFault} incidents per fault: expected success {ShareOfOracleAfterWarmUp:P1} of the oracle's (realised {RealisedAfterWarmUp:P1})"));
+        output.WriteLine(double.IsNaN(ShareOfOracleAfterWarmUp)
+            ? $"after {warmUpPerFault} incidents per fault: not reached (no fault had more than {warmUpPerFault} incidents; run more with --incidents)"
+            : Invariant($"after {warmUpPerFault} incidents per fault: expected success {ShareOfOracleAfterWarmUp:P1} of the oracle's (realised {RealisedAfterWarmUp:P1})"));
         output.WriteLine(Invariant($"cumulative regret: learned {LearnedRegret:F1}, random {RandomRegret:F1}, fixed rule {RuleRegret:F1}; learned/random = {LearnedRegret / RandomRegret:F3}"));
     }
 
