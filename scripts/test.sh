@@ -16,7 +16,7 @@ finish() {
 }
 
 # What the tests need beyond the .NET SDK, from Debian's packages: python3 and curl (contract smoke check) and
-# Chromium (the portal's browser tests drive /usr/bin/chromium with Playwright). Later suites add Azurite and Redis.
+# Chromium (the portal's browser tests drive /usr/bin/chromium with Playwright). Redis comes with multi-silo tests.
 missing=()
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
@@ -25,6 +25,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null; then
     echo "could not install ${missing[*]} (run as root, or install them first)"
+    failed=1
+    finish
+  fi
+fi
+
+# Azurite (the Azure Table storage emulator) from npm, for the row store's contract tests on the Azure backend.
+if [ ! -x .tools/azurite/node_modules/.bin/azurite-table ]; then
+  echo "== installing azurite 3.37.0 (npm) under .tools/azurite"
+  mkdir -p .tools/azurite
+  if ! (cd .tools/azurite && npm install --no-audit --no-fund --silent azurite@3.37.0 >/dev/null); then
+    echo "could not install azurite from npm"
     failed=1
     finish
   fi

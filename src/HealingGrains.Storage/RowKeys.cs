@@ -9,10 +9,29 @@ namespace HealingGrains.Storage;
 /// </summary>
 public static partial class RowKeys
 {
-    /// <summary>The longest key, in UTF-16 code units (Azure allows 1 KiB).</summary>
-    public const int MaxKeyLength = 1024;
+    /// <summary>The longest key, in UTF-16 code units: Azure allows 1 KiB, and a few characters are kept for continuation rows.</summary>
+    public const int MaxKeyLength = 1000;
+
+    /// <summary>Row keys starting with this are the backends' own (continuation rows).</summary>
+    public const string ReservedPrefix = "~~";
+
+    /// <summary>
+    /// The largest payload, on every backend, so that data moves between them: 2 MiB. Azure Table storage carries one
+    /// write in one transaction of at most 4 MiB, and binary properties travel base64-encoded (4/3).
+    /// </summary>
+    public const int MaxPayloadBytes = 2 * 1024 * 1024;
 
     private const char EscapeChar = '~';
+
+    /// <summary>Throws <see cref="RowTooLargeException"/> when a payload is over <see cref="MaxPayloadBytes"/>.</summary>
+    public static void ValidatePayload(string table, string partitionKey, string rowKey, int length)
+    {
+        if (length > MaxPayloadBytes)
+        {
+            throw new RowTooLargeException(
+                $"Row {table}/{partitionKey}/{rowKey} would hold {length} bytes; a row holds at most {MaxPayloadBytes} bytes (2 MiB) on every backend. Nothing was written.");
+        }
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="table"/> is 3 to 63 letters or digits starting with a letter.</summary>
     public static void ValidateTable(string table)
@@ -29,6 +48,11 @@ public static partial class RowKeys
         if (string.IsNullOrEmpty(key))
         {
             throw new ArgumentException("A key may not be empty.", parameterName);
+        }
+
+        if (key.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"A key may not start with '{ReservedPrefix}' (reserved for continuation rows; RowKeys.Escape never produces it).", parameterName);
         }
 
         if (key.Length > MaxKeyLength)

@@ -52,6 +52,7 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
         CancellationToken cancellationToken = default)
     {
         Validate(table, partitionKey, rowKey);
+        RowKeys.ValidatePayload(table, partitionKey, rowKey, data.Length);
         var etag = NewETag();
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();

@@ -122,15 +122,44 @@ public abstract class RowStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task AValueOfSeveralMebibytesRoundTrips()
+    public async Task AValueOfTheDocumentedMaximumRoundTripsAndShrinks()
     {
-        var large = new byte[5 * 1024 * 1024 + 3];
+        var large = new byte[RowKeys.MaxPayloadBytes];
         new Random(7).NextBytes(large);
 
         var etag = await Store.WriteAsync(Table, "p", "large", large, null, Ct);
-        await Store.WriteAsync(Table, "p", "large", large.AsMemory(1), etag, Ct);
+        Assert.Equal(large, (await Store.ReadAsync(Table, "p", "large", Ct))!.Data.ToArray());
 
-        Assert.Equal(large.AsSpan(1).ToArray(), (await Store.ReadAsync(Table, "p", "large", Ct))!.Data.ToArray());
+        await Store.WriteAsync(Table, "p", "large", large.AsMemory(0, 70_000), etag, Ct);
+        Assert.Equal(large.AsSpan(0, 70_000).ToArray(), (await Store.ReadAsync(Table, "p", "large", Ct))!.Data.ToArray());
+    }
+
+    [Fact]
+    public async Task AValueOverTheMaximumIsRefusedAndNothingIsWritten()
+    {
+        var etag = await Store.WriteAsync(Table, "p", "big", Bytes("small"), null, Ct);
+
+        await Assert.ThrowsAsync<RowTooLargeException>(() => Store.WriteAsync(Table, "p", "big", new byte[RowKeys.MaxPayloadBytes + 1], etag, Ct));
+        await Assert.ThrowsAsync<RowTooLargeException>(() => Store.WriteAsync(Table, "p", "bigger", new byte[RowKeys.MaxPayloadBytes + 1], null, Ct));
+
+        Assert.Equal("small", Text((await Store.ReadAsync(Table, "p", "big", Ct))!.Data));
+        Assert.Null(await Store.ReadAsync(Table, "p", "bigger", Ct));
+    }
+
+    [Fact]
+    public async Task ALargeValueReplacedByAStaleWriterKeepsEveryPiece()
+    {
+        var first = new byte[1_500_000];
+        new Random(1).NextBytes(first);
+        var stale = await Store.WriteAsync(Table, "p", "pieces", first, null, Ct);
+        var second = new byte[1_200_000];
+        new Random(2).NextBytes(second);
+        await Store.WriteAsync(Table, "p", "pieces", second, stale, Ct);
+
+        await Assert.ThrowsAsync<RowConflictException>(() => Store.WriteAsync(Table, "p", "pieces", new byte[1_800_000], stale, Ct));
+
+        Assert.Equal(second, (await Store.ReadAsync(Table, "p", "pieces", Ct))!.Data.ToArray());
+        Assert.Equal(["pieces"], await Keys(Store.QueryAsync(Table, "p", cancellationToken: Ct)));
     }
 
     [Fact]
@@ -180,6 +209,7 @@ public abstract class RowStoreContractTests : IAsyncDisposable
     [InlineData("a#b")]
     [InlineData("a?b")]
     [InlineData("a\nb")]
+    [InlineData("~~reserved")]
     [InlineData("")]
     public async Task RefusesInvalidKeysWithAClearMessage(string key)
     {

@@ -1,0 +1,14 @@
+namespace HealingGrains.Storage;
+
+/// <summary>Settings of <see cref="AzureTableRowStore"/>: a connection string (Azurite, development) or a service URI (managed identity).</summary>
+public sealed class AzureTableRowStoreOptions
+{
+    /// <summary>A storage connection string, e.g. Azurite's. Default: none.</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>The table service endpoint, authenticated with <c>DefaultAzureCredential</c> (managed identity in Azure). Default: none.</summary>
+    public Uri? ServiceUri { get; init; }
+
+    /// <summary>Letters and digits put before every table name, so several installations can share an account. Default: none.</summary>
+    public string TablePrefix { get; init; } = "";
+}
