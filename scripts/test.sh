@@ -16,11 +16,13 @@ finish() {
 }
 
 # What the tests need beyond the .NET SDK, from Debian's packages: python3 and curl (contract smoke check) and
-# Chromium (the portal's browser tests drive /usr/bin/chromium with Playwright). Redis comes with multi-silo tests.
+# Chromium (the portal's browser tests drive /usr/bin/chromium with Playwright), redis-server (clustering of the
+# multi-silo test). The tests start and stop Redis and Azurite themselves, on loopback.
 missing=()
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null; then

@@ -1,3 +1,5 @@
+using HealingGrains.Testing;
+
 namespace HealingGrains.Storage.Tests;
 
 /// <summary>The row-store contract on Azure Table storage, through Azurite; each test has tables of its own.</summary>

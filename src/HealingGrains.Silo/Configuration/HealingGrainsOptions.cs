@@ -34,15 +34,30 @@ public sealed class HealingGrainsOptions
 /// <summary>Storage settings (<c>HealingGrains:Storage</c>).</summary>
 public sealed class StorageSettings
 {
-    /// <summary>The row-store backend. Default and only one so far: <c>Sqlite</c>.</summary>
+    /// <summary>The row-store backend: <c>Sqlite</c> (default, a file under the data directory) or <c>AzureTable</c>.</summary>
     public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>AzureTable: a connection string (Azurite, development). Default: none.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>AzureTable: the table service URI, authenticated with managed identity (<c>DefaultAzureCredential</c>). Default: none.</summary>
+    public Uri? ServiceUri { get; set; }
+
+    /// <summary>AzureTable: letters and digits before every table name. Default: none.</summary>
+    public string TablePrefix { get; set; } = "";
 }
 
 /// <summary>Clustering settings (<c>HealingGrains:Clustering</c>).</summary>
 public sealed class ClusteringSettings
 {
-    /// <summary>The membership provider. Default and only one so far: <c>Localhost</c> (a single silo on loopback).</summary>
+    /// <summary>The membership provider: <c>Localhost</c> (default, a single silo on loopback) or <c>Redis</c>.</summary>
     public string Provider { get; set; } = "Localhost";
+
+    /// <summary>Redis: the connection string, e.g. <c>127.0.0.1:6379</c>. Default: none.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Redis: the address other silos reach this one at. Default: 127.0.0.1 (every silo on this machine).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
     /// <summary>The silo-to-silo port. Default: 11111.</summary>
     public int SiloPort { get; set; } = 11111;

@@ -16,14 +16,50 @@ internal sealed class HealingGrainsOptionsValidator : IValidateOptions<HealingGr
             failures.Add("HealingGrains:DataDirectory is empty: set it to a folder the host may write to (default: data).");
         }
 
-        if (!string.Equals(options.Storage.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        switch (options.Storage.Provider.ToLowerInvariant())
         {
-            failures.Add($"HealingGrains:Storage:Provider '{options.Storage.Provider}' is not supported: use 'Sqlite'.");
+            case "sqlite":
+                break;
+            case "azuretable":
+                if (string.IsNullOrWhiteSpace(options.Storage.ConnectionString) && options.Storage.ServiceUri is null)
+                {
+                    failures.Add("HealingGrains:Storage:Provider is 'AzureTable' but neither HealingGrains:Storage:ServiceUri (managed identity, e.g. https://<account>.table.core.windows.net) nor HealingGrains:Storage:ConnectionString (Azurite) is set: set one.");
+                }
+                else if (options.Storage.ServiceUri is { } uri && (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    failures.Add($"HealingGrains:Storage:ServiceUri '{uri}' must be an absolute https URL such as https://<account>.table.core.windows.net.");
+                }
+
+                if (options.Storage.TablePrefix.Any(c => !char.IsAsciiLetterOrDigit(c)))
+                {
+                    failures.Add("HealingGrains:Storage:TablePrefix may hold only letters and digits.");
+                }
+
+                break;
+            default:
+                failures.Add($"HealingGrains:Storage:Provider '{options.Storage.Provider}' is not supported: use 'Sqlite' (embedded default) or 'AzureTable'.");
+                break;
         }
 
-        if (!string.Equals(options.Clustering.Provider, "Localhost", StringComparison.OrdinalIgnoreCase))
+        switch (options.Clustering.Provider.ToLowerInvariant())
         {
-            failures.Add($"HealingGrains:Clustering:Provider '{options.Clustering.Provider}' is not supported: use 'Localhost'.");
+            case "localhost":
+                break;
+            case "redis":
+                if (string.IsNullOrWhiteSpace(options.Clustering.ConnectionString))
+                {
+                    failures.Add("HealingGrains:Clustering:Provider is 'Redis' but HealingGrains:Clustering:ConnectionString is empty: set it, e.g. 127.0.0.1:6379.");
+                }
+
+                if (!System.Net.IPAddress.TryParse(options.Clustering.AdvertisedAddress, out _))
+                {
+                    failures.Add($"HealingGrains:Clustering:AdvertisedAddress '{options.Clustering.AdvertisedAddress}' is not an IP address: use the address other silos reach this one at.");
+                }
+
+                break;
+            default:
+                failures.Add($"HealingGrains:Clustering:Provider '{options.Clustering.Provider}' is not supported: use 'Localhost' (embedded default) or 'Redis'.");
+                break;
         }
 
         foreach (var (setting, port) in new[] { ("SiloPort", options.Clustering.SiloPort), ("GatewayPort", options.Clustering.GatewayPort) })

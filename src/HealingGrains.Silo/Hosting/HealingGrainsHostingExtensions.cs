@@ -36,8 +36,18 @@ public static class HealingGrainsHostingExtensions
         services.AddSingleton<IValidateOptions<HealingGrainsOptions>, HealingGrainsOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddSqliteRowStore(sp =>
-            Path.Combine(sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value.DataDirectoryPath, "healinggrains.db"));
+        services.AddSingleton<IRowStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value;
+            return string.Equals(options.Storage.Provider, "AzureTable", StringComparison.OrdinalIgnoreCase)
+                ? new AzureTableRowStore(new AzureTableRowStoreOptions
+                {
+                    ConnectionString = options.Storage.ConnectionString,
+                    ServiceUri = options.Storage.ServiceUri,
+                    TablePrefix = options.Storage.TablePrefix,
+                })
+                : new SqliteRowStore(new SqliteRowStoreOptions { DataSource = Path.Combine(options.DataDirectoryPath, "healinggrains.db") });
+        });
 
         services.AddSingleton(new Recommender());
         services.AddSingleton(sp => new RandomSource(sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value.Healing.RandomSeed));
@@ -77,14 +87,23 @@ public static class HealingGrainsHostingExtensions
     /// <summary>The co-hosted silo on the embedded default: localhost clustering, row-store state, memory streams.</summary>
     public static ISiloBuilder AddHealingGrainsSilo(this ISiloBuilder silo)
     {
-        silo.UseLocalhostClustering();
-        silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<HealingGrainsOptions>>((endpoints, options) =>
+        // The membership provider is chosen when the silo is built; everything else is read from options lazily.
+        var clustering = silo.Configuration.GetSection($"{HealingGrainsOptions.Section}:Clustering").Get<ClusteringSettings>() ?? new ClusteringSettings();
+        if (string.Equals(clustering.Provider, "Redis", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(clustering.ConnectionString))
         {
-            endpoints.SiloPort = options.Value.Clustering.SiloPort;
-            endpoints.GatewayPort = options.Value.Clustering.GatewayPort;
-        });
-        silo.Services.AddOptions<DevelopmentClusterMembershipOptions>().Configure<IOptions<HealingGrainsOptions>>((membership, options) =>
-            membership.PrimarySiloEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, options.Value.Clustering.SiloPort));
+            silo.UseRedisClustering(clustering.ConnectionString);
+            silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<HealingGrainsOptions>>((endpoints, options) =>
+            {
+                endpoints.AdvertisedIPAddress = System.Net.IPAddress.Parse(options.Value.Clustering.AdvertisedAddress);
+                endpoints.SiloPort = options.Value.Clustering.SiloPort;
+                endpoints.GatewayPort = options.Value.Clustering.GatewayPort;
+            });
+        }
+        else
+        {
+            UseLocalhost(silo);
+        }
+
         silo.Services.AddOptions<ClusterOptions>().Configure<IOptions<HealingGrainsOptions>>((cluster, options) =>
         {
             cluster.ClusterId = options.Value.Clustering.ClusterId;
@@ -95,6 +114,18 @@ public static class HealingGrainsHostingExtensions
         silo.AddRowStoreGrainStorage("PubSubStore");
         silo.AddMemoryStreams(HealingStreams.ProviderName);
         return silo;
+    }
+
+    private static void UseLocalhost(ISiloBuilder silo)
+    {
+        silo.UseLocalhostClustering();
+        silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<HealingGrainsOptions>>((endpoints, options) =>
+        {
+            endpoints.SiloPort = options.Value.Clustering.SiloPort;
+            endpoints.GatewayPort = options.Value.Clustering.GatewayPort;
+        });
+        silo.Services.AddOptions<DevelopmentClusterMembershipOptions>().Configure<IOptions<HealingGrainsOptions>>((membership, options) =>
+            membership.PrimarySiloEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, options.Value.Clustering.SiloPort));
     }
 
     /// <summary>Problem details for every error, authentication, and the API's endpoints.</summary>

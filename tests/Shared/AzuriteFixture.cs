@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 
-namespace HealingGrains.Storage.Tests;
+namespace HealingGrains.Testing;
 
 /// <summary>
 /// Azurite's table service (npm package <c>azurite</c>, in memory, loopback), started for the tests and stopped after.
@@ -39,7 +38,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
                 return;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
@@ -84,14 +83,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
-{
-    public const string Name = "azurite";
-}
