@@ -27,7 +27,36 @@ public sealed class OptionsValidationTests
     [Theory]
     [InlineData("Redis", "HealingGrains:Storage:Provider")]
     public void AnUnknownStorageProviderSaysWhatToUse(string provider, string setting) =>
-        Assert.Contains(Failures(o => o.Storage.Provider = provider), f => f.StartsWith(setting, StringComparison.Ordinal) && f.Contains("use 'Sqlite'", StringComparison.Ordinal));
+        Assert.Contains(Failures(o => o.Storage.Provider = provider), f => f.StartsWith(setting, StringComparison.Ordinal) && f.Contains("'Sqlite' (embedded default) or 'AzureTable'", StringComparison.Ordinal));
+
+    [Fact]
+    public void AzureTableStorageNeedsAConnectionStringOrAnHttpsServiceUri()
+    {
+        Assert.Contains(Failures(o => o.Storage.Provider = "AzureTable"), f => f.Contains("neither HealingGrains:Storage:ServiceUri", StringComparison.Ordinal));
+        Assert.Contains(Failures(o =>
+        {
+            o.Storage.Provider = "AzureTable";
+            o.Storage.ServiceUri = new Uri("http://account.table.core.windows.net");
+        }), f => f.Contains("must be an absolute https URL", StringComparison.Ordinal));
+        Assert.Empty(Failures(o =>
+        {
+            o.Storage.Provider = "AzureTable";
+            o.Storage.ServiceUri = new Uri("https://account.table.core.windows.net");
+        }));
+    }
+
+    [Fact]
+    public void RedisClusteringNeedsAConnectionString()
+    {
+        Assert.Contains(Failures(o => o.Clustering.Provider = "Redis"), f => f.Contains("HealingGrains:Clustering:ConnectionString is empty", StringComparison.Ordinal));
+        Assert.Contains(Failures(o =>
+        {
+            o.Clustering.Provider = "Redis";
+            o.Clustering.ConnectionString = "127.0.0.1:6379";
+            o.Clustering.AdvertisedAddress = "my-host";
+        }), f => f.Contains("is not an IP address", StringComparison.Ordinal));
+        Assert.Contains(Failures(o => o.Clustering.Provider = "Consul"), f => f.Contains("use 'Localhost' (embedded default) or 'Redis'", StringComparison.Ordinal));
+    }
 
     [Fact]
     public void PortsMustDifferAndBeValid()
