@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(HealingGrains.Benchmarks.MinerBenchmarks).Assembly).Run(args);
