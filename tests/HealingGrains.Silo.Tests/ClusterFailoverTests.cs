@@ -106,7 +106,7 @@ public sealed class ClusterFailoverTests
             }
 
             Assert.True(DateTime.UtcNow < deadline, "the surviving silos did not answer in time");
-            await Task.Delay(250, Api.Ct);
+            await Task.Delay(50, Api.Ct);
         }
     }
 }

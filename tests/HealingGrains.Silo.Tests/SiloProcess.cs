@@ -85,7 +85,7 @@ internal sealed class SiloProcess : IAsyncDisposable
                 throw new TimeoutException($"The host on port {HttpPort} did not answer. Its log:\n{Log}");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
     }
 
