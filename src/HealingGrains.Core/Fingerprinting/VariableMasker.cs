@@ -17,16 +17,62 @@ public static partial class VariableMasker
     {
         ArgumentNullException.ThrowIfNull(message);
         var s = message;
-        s = Guid().Replace(s, Wildcard);
-        s = Url().Replace(s, Wildcard);
-        s = Email().Replace(s, Wildcard);
-        s = IsoTimestamp().Replace(s, Wildcard);
-        s = ClockTime().Replace(s, Wildcard);
-        s = Ipv4().Replace(s, Wildcard);
-        s = Ipv6().Replace(s, Wildcard);
-        s = Path().Replace(s, Wildcard);
-        s = QuotedWord().Replace(s, Wildcard);
-        s = HexLiteral().Replace(s, Wildcard);
+
+        // Each pattern needs a character that most messages lack; checking for it first skips the regex entirely.
+        var colon = s.Contains(':', StringComparison.Ordinal);
+        if (s.Contains('-', StringComparison.Ordinal))
+        {
+            s = Guid().Replace(s, Wildcard);
+        }
+
+        if (colon && s.Contains("://", StringComparison.Ordinal))
+        {
+            s = Url().Replace(s, Wildcard);
+        }
+
+        if (s.Contains('@', StringComparison.Ordinal))
+        {
+            s = Email().Replace(s, Wildcard);
+        }
+
+        if (colon)
+        {
+            s = IsoTimestamp().Replace(s, Wildcard);
+            s = ClockTime().Replace(s, Wildcard);
+        }
+
+        if (s.Contains('.', StringComparison.Ordinal))
+        {
+            s = Ipv4().Replace(s, Wildcard);
+        }
+
+        if (colon)
+        {
+            s = Ipv6().Replace(s, Wildcard);
+        }
+
+        if (s.AsSpan().IndexOfAny('/', '\\') >= 0)
+        {
+            s = Path().Replace(s, Wildcard);
+        }
+
+        if (s.AsSpan().IndexOfAny('"', '\'') >= 0)
+        {
+            s = QuotedWord().Replace(s, Wildcard);
+        }
+
+        if (s.Contains("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            s = HexLiteral().Replace(s, Wildcard);
+        }
+
+        if (s.AsSpan().IndexOfAnyInRange('0', '9') < 0)
+        {
+            return s.Contains("-<*>", StringComparison.Ordinal) || s.Contains("<*><*>", StringComparison.Ordinal)
+                ? RepeatedWildcards().Replace(SignedWildcard().Replace(s, Wildcard), Wildcard)
+                : s;
+        }
+
         s = DottedNumber().Replace(s, Wildcard);
         s = HexWord().Replace(s, Wildcard);
         s = Number().Replace(s, Wildcard);
