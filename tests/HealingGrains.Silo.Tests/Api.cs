@@ -21,9 +21,9 @@ internal static class Api
         JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
 
     /// <summary>Polls the fingerprint list until it satisfies <paramref name="done"/> (stream processing is asynchronous).</summary>
-    public static async Task<JsonElement> FingerprintsAsync(this HttpClient admin, string deployment, Func<JsonElement, bool> done)
+    public static async Task<JsonElement> FingerprintsAsync(this HttpClient admin, string deployment, Func<JsonElement, bool> done, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(15));
         while (true)
         {
             var list = await (await admin.GetAsync($"/api/v1/fingerprints?deployment={deployment}", Ct)).JsonAsync();

@@ -64,8 +64,9 @@ public sealed class ClusterFailoverTests
             var auditAfter = await EventuallyAsync(async () => await (await Client(a, adminKey).GetAsync("/api/v1/audit/verify", Api.Ct)).JsonAsync());
             Assert.True(auditAfter.GetProperty("valid").GetBoolean());
             Assert.Equal(auditBefore.GetProperty("records").GetInt64(), auditAfter.GetProperty("records").GetInt64());
-            (await Client(a, ingestKey).SendErrorsAsync("shop-prod", "Worker 99 lost its lease after 5 ms")).EnsureSuccessStatusCode();
-            Assert.True(Api.OneWithCount(await Client(c, adminKey).FingerprintsAsync("shop-prod", l => Api.OneWithCount(l, 13)), 13));
+            await SendUntilAcceptedAsync(Client(a, ingestKey), "Worker 99 lost its lease after 5 ms");
+            var thirteen = await Client(c, adminKey).FingerprintsAsync("shop-prod", l => Api.OneWithCount(l, 13), TimeSpan.FromSeconds(60));
+            Assert.True(Api.OneWithCount(thirteen, 13), thirteen.ToString());
 
             // B comes back and serves the same data.
             b.Start();
@@ -85,6 +86,27 @@ public sealed class ClusterFailoverTests
         var client = new HttpClient { BaseAddress = silo.Address, Timeout = TimeSpan.FromSeconds(45) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
+    }
+
+    // Until membership declares the dead silo dead, a call to a grain that lived there is answered 503 with
+    // Retry-After (nothing was accepted); a client retries after the delay it was given, as `hg send` does.
+    private static async Task SendUntilAcceptedAsync(HttpClient ingest, string message)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            using var response = await ingest.SendErrorsAsync("shop-prod", message);
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                response.EnsureSuccessStatusCode();
+                return;
+            }
+
+            var retryAfter = response.Headers.RetryAfter?.Delta;
+            Assert.True(retryAfter is not null, "a 503 must say when to retry (Retry-After)");
+            Assert.True(DateTime.UtcNow < deadline, "the surviving silos did not accept telemetry in time");
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(retryAfter.Value.TotalMilliseconds, 1000)), Api.Ct);
+        }
     }
 
     // While the cluster notices the dead silo, a call may fail or time out once; it must succeed soon after.
