@@ -43,6 +43,60 @@ public sealed class TemplateMinerTests
         Assert.Equal("Worker lost its lease on shard <*> after rebalancing", second.Template);
     }
 
+    [Theory]
+    [InlineData("[instance: 3f2504e0-4f89-11d3-9a0c-0305e82c3301] VM Paused (Lifecycle Event)", "[instance: 9a0c0305-4f89-11d3-9a0c-0305e82c3301] VM Resumed (Lifecycle Event)")]
+    [InlineData("Order 7 moved to state=RUNNING by scheduler", "Order 9 moved to state=FAILED by scheduler")]
+    [InlineData("onReceive action: android.intent.action.SCREEN_ON", "onReceive action: android.intent.action.SCREEN_OFF")]
+    [InlineData("authentication failure; rhost=10.0.0.7 user=root", "authentication failure; rhost=10.0.0.9 user=guest")]
+    [InlineData("session opened by (uid=0)", "session opened by LOGIN(uid=0)")]
+    public void MessagesThatDifferInAWordAreDifferentEvents(string one, string two)
+    {
+        var miner = new TemplateMiner();
+
+        Assert.NotEqual(miner.Add(one).ClusterId, miner.Add(two).ClusterId);
+    }
+
+    [Theory]
+    [InlineData("session opened for user cyrus by (uid=0)", "session opened for user news by (uid=0)")]
+    [InlineData("received broadcast android.intent.action.TIME_TICK from com.android.phone", "received broadcast com.example.Refresh from com.example.app")]
+    [InlineData("acquire lock=1, flags=0x1, name=com.android.systemui, uid=10037", "acquire lock=2, flags=0x1, name=android, uid=1000")]
+    [InlineData("connection from 10.0.0.1 (host-10-0-0-1.example.net) at Fri Jun 17 07:07:00 2005", "connection from 10.0.0.2 () at Mon Jun 20 03:40:59 2005")]
+    public void NamesAndQualifiedNamesAreValues(string one, string two)
+    {
+        var miner = new TemplateMiner();
+
+        Assert.Equal(miner.Add(one).ClusterId, miner.Add(two).ClusterId);
+    }
+
+    [Fact]
+    public void TheSameErrorFromAnotherBuildHostAndRunKeepsItsCluster()
+    {
+        var miner = new TemplateMiner();
+        var first = miner.Add("Unhandled exception in OrderService.cs line 212 on host web-7.prod.example.com: timeout after 3000 ms (attempt 3)");
+
+        var later = miner.Add("Unhandled exception in OrderService.cs line 240 on host web-12.prod.example.com: timeout after 4500 ms (attempt 1)");
+        var restored = TemplateMiner.Restore(miner.Snapshot())
+            .Add("Unhandled exception in OrderService.cs line 198 on host 10.2.0.14: timeout after 12 ms (attempt 2)");
+
+        Assert.Equal(first.ClusterId, later.ClusterId);
+        Assert.Equal(first.ClusterId, restored.ClusterId);
+    }
+
+    [Fact]
+    public void MemoryIsBoundedByTheClusterAndShapeCaps()
+    {
+        var miner = new TemplateMiner(new TemplateMinerOptions { MaxClusters = 50, MaxShapes = 120 });
+        var random = new Random(7);
+        for (var i = 0; i < 5_000; i++)
+        {
+            // Random words: every message a new event, and most a new shape.
+            var words = Enumerable.Range(0, 6).Select(_ => new string((char)('a' + random.Next(26)), 1 + random.Next(8)));
+            miner.Add(string.Join(' ', words) + " " + i);
+            Assert.InRange(miner.ClusterCount, 1, 55);
+            Assert.InRange(miner.ShapeCount, 1, 120);
+        }
+    }
+
     [Fact]
     public void IdsAreDeterministicForTheSameInput()
     {

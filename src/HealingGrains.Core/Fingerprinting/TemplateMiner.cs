@@ -4,25 +4,37 @@ using System.Text;
 namespace HealingGrains.Core.Fingerprinting;
 
 /// <summary>
-/// An online template miner in the manner of Drain: messages are masked and tokenised, routed by token count and
-/// leading tokens to a few candidate clusters, and join the most similar one above the threshold, whose template then
-/// generalises (differing positions become variables). A cluster's id is fixed when it is created.
+/// An online template miner. A message is scanned into its masked token sequence (its shape); a shape seen before
+/// goes straight to its cluster through one hash lookup, without allocating. A new shape is routed by token count
+/// and leading tokens to a few candidate clusters and joins the most similar one whose every differing position is
+/// compatible (<see cref="TokenRules"/>) and which covers at least <see cref="TemplateMinerOptions.SimilarityThreshold"/>
+/// of its positions; the cluster's template then generalises. A cluster's id is fixed when it is created.
 /// </summary>
 /// <remarks>Not thread-safe: one miner belongs to one grain activation or one command.</remarks>
 public sealed class TemplateMiner
 {
     private readonly Dictionary<string, List<Cluster>> _routes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Cluster> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Cluster> _shapes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Cluster>.AlternateLookup<ReadOnlySpan<char>> _shapeLookup;
+    private readonly MessageScanner _scanner = new();
     private long _clock;
 
     /// <summary>A miner with the given (or the default) configuration.</summary>
-    public TemplateMiner(TemplateMinerOptions? options = null) => Options = options ?? new TemplateMinerOptions();
+    public TemplateMiner(TemplateMinerOptions? options = null)
+    {
+        Options = options ?? new TemplateMinerOptions();
+        _shapeLookup = _shapes.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>The configuration.</summary>
     public TemplateMinerOptions Options { get; }
 
-    /// <summary>How many clusters the miner holds.</summary>
+    /// <summary>How many clusters the miner holds (at most <see cref="TemplateMinerOptions.MaxClusters"/>).</summary>
     public int ClusterCount => _byId.Count;
+
+    /// <summary>How many shapes the miner remembers for its fast path (at most <see cref="TemplateMinerOptions.MaxShapes"/>).</summary>
+    public int ShapeCount => _shapes.Count;
 
     /// <summary>Rebuilds a miner from <see cref="Snapshot"/>'s output: same ids, same templates.</summary>
     public static TemplateMiner Restore(IEnumerable<TemplateClusterSnapshot> clusters, TemplateMinerOptions? options = null)
@@ -43,32 +55,59 @@ public sealed class TemplateMiner
     public TemplateMatch Add(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var tokens = TemplateTokenizer.Tokenize(message);
-        var route = RouteOf(tokens);
+        var shape = _scanner.Scan(message);
         _clock++;
+        if (_shapeLookup.TryGetValue(shape, out var known))
+        {
+            known.Count++;
+            known.LastSeen = _clock;
+            return new TemplateMatch(known.Id, known.Template, Created: false, TemplateChanged: false);
+        }
 
+        var key = shape.ToString();
+        var tokens = TokensOf(key);
+        var route = RouteOf(tokens);
         var best = Best(route, tokens);
+        TemplateMatch match;
         if (best is not null)
         {
             var changed = best.Generalise(tokens);
             best.Count++;
             best.LastSeen = _clock;
-            return new TemplateMatch(best.Id, best.Template, Created: false, TemplateChanged: changed);
+            match = new TemplateMatch(best.Id, best.Template, Created: false, TemplateChanged: changed);
+        }
+        else
+        {
+            best = new Cluster(NewId(tokens), tokens) { Count = 1, LastSeen = _clock };
+            Insert(best);
+            EvictIfFull();
+            match = new TemplateMatch(best.Id, best.Template, Created: true, TemplateChanged: false);
         }
 
-        var cluster = new Cluster(NewId(tokens), [.. tokens]) { Count = 1, LastSeen = _clock };
-        Insert(cluster);
-        EvictIfFull();
-        return new TemplateMatch(cluster.Id, cluster.Template, Created: true, TemplateChanged: false);
+        Remember(key, best);
+        return match;
     }
 
     /// <summary>The cluster the message would join, without learning from it; null when it would found a new one.</summary>
     public TemplateMatch? Match(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var tokens = TemplateTokenizer.Tokenize(message);
+        var shape = _scanner.Scan(message);
+        if (_shapeLookup.TryGetValue(shape, out var known))
+        {
+            return new TemplateMatch(known.Id, known.Template, Created: false, TemplateChanged: false);
+        }
+
+        var tokens = TokensOf(shape.ToString());
         var best = Best(RouteOf(tokens), tokens);
         return best is null ? null : new TemplateMatch(best.Id, best.Template, Created: false, TemplateChanged: false);
+    }
+
+    /// <summary>The message's masked tokens joined by single spaces, as the miner sees it.</summary>
+    public string Shape(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return _scanner.Scan(message).ToString();
     }
 
     /// <summary>The cluster's current template.</summary>
@@ -81,7 +120,9 @@ public sealed class TemplateMiner
     public IReadOnlyList<TemplateClusterSnapshot> Snapshot() =>
         [.. _byId.Values.Select(c => new TemplateClusterSnapshot(c.Id, [.. c.Tokens], c.Count, c.LastSeen))];
 
-    private Cluster? Best(string route, List<string> tokens)
+    private static string[] TokensOf(string shape) => shape.Length == 0 ? [] : shape.Split(' ');
+
+    private Cluster? Best(string route, string[] tokens)
     {
         if (!_routes.TryGetValue(route, out var candidates))
         {
@@ -93,26 +134,34 @@ public sealed class TemplateMiner
         var bestWildcards = int.MaxValue;
         foreach (var candidate in candidates)
         {
-            var (similarity, wildcards) = candidate.Similarity(tokens);
-            if (similarity > bestSimilarity || (similarity == bestSimilarity && wildcards < bestWildcards))
+            if (candidate.Similarity(tokens) is not { } similarity)
+            {
+                continue;
+            }
+
+            if (similarity > bestSimilarity || (similarity == bestSimilarity && candidate.Wildcards < bestWildcards))
             {
                 best = candidate;
                 bestSimilarity = similarity;
-                bestWildcards = wildcards;
+                bestWildcards = candidate.Wildcards;
             }
         }
 
         return bestSimilarity >= Options.SimilarityThreshold ? best : null;
     }
 
-    private string RouteOf(List<string> tokens)
+    private string RouteOf(string[] tokens)
     {
-        var builder = new StringBuilder().Append(tokens.Count);
-        for (var i = 0; i < Math.Min(Options.MaxDepth, tokens.Count); i++)
+        var builder = new StringBuilder().Append(tokens.Length);
+        for (var i = 0; i < Math.Min(Options.MaxDepth, tokens.Length); i++)
         {
-            // A token holding a variable routes like a variable, so that a value in front cannot split a group.
-            var token = tokens[i].Contains(VariableMasker.Wildcard, StringComparison.Ordinal) ? VariableMasker.Wildcard : tokens[i];
-            builder.Append('\u0001').Append(token);
+            // A token that holds or may be a value routes like a variable, so that a value in front cannot split a group.
+            var token = tokens[i];
+            var valueLike = token.Contains(VariableMasker.Wildcard, StringComparison.Ordinal)
+                || token.Trim('.').Contains('.', StringComparison.Ordinal)
+                || token.Contains('/', StringComparison.Ordinal)
+                || token.Contains('=', StringComparison.Ordinal);
+            builder.Append('\u0001').Append(valueLike ? VariableMasker.Wildcard : token);
         }
 
         return builder.ToString();
@@ -130,7 +179,18 @@ public sealed class TemplateMiner
         list.Add(cluster);
     }
 
-    private string NewId(List<string> tokens)
+    private void Remember(string shape, Cluster cluster)
+    {
+        if (_shapes.Count >= Options.MaxShapes)
+        {
+            // The fast path's memory is bounded: past the cap it starts afresh; shapes find their clusters again.
+            _shapes.Clear();
+        }
+
+        _shapes[shape] = cluster;
+    }
+
+    private string NewId(string[] tokens)
     {
         var basis = "tpl\n" + string.Join(' ', tokens);
         for (var attempt = 0; ; attempt++)
@@ -152,7 +212,8 @@ public sealed class TemplateMiner
         }
 
         var evict = Math.Max(1, Options.MaxClusters / 10);
-        foreach (var cluster in _byId.Values.OrderBy(c => c.LastSeen).Take(evict).ToList())
+        var evicted = _byId.Values.OrderBy(c => c.LastSeen).Take(evict).ToHashSet();
+        foreach (var cluster in evicted)
         {
             _byId.Remove(cluster.Id);
             var route = RouteOf(cluster.Tokens);
@@ -163,53 +224,78 @@ public sealed class TemplateMiner
                 _routes.Remove(route);
             }
         }
+
+        foreach (var shape in _shapes.Where(s => evicted.Contains(s.Value)).Select(s => s.Key).ToList())
+        {
+            _shapes.Remove(shape);
+        }
     }
 
-    private sealed class Cluster(string id, List<string> tokens)
+    private sealed class Cluster
     {
-        public string Id { get; } = id;
+        public Cluster(string id, string[] tokens)
+        {
+            Id = id;
+            Tokens = tokens;
+            Refresh();
+        }
 
-        public List<string> Tokens { get; } = tokens;
+        public string Id { get; }
+
+        public string[] Tokens { get; }
 
         public long Count { get; set; }
 
         public long LastSeen { get; set; }
 
-        public string Template => string.Join(' ', Tokens);
+        public string Template { get; private set; } = "";
 
-        public (double Similarity, int Wildcards) Similarity(List<string> tokens)
+        public int Wildcards { get; private set; }
+
+        /// <summary>The share of positions the template covers as they are; null when a differing position is incompatible.</summary>
+        public double? Similarity(string[] tokens)
         {
-            var equal = 0;
-            var wildcards = 0;
-            for (var i = 0; i < Tokens.Count; i++)
+            var covered = 0;
+            for (var i = 0; i < Tokens.Length; i++)
             {
-                if (Tokens[i] == tokens[i])
+                if (TokenRules.Covers(Tokens[i], tokens[i]))
                 {
-                    equal++;
+                    covered++;
                 }
-
-                if (Tokens[i] == VariableMasker.Wildcard)
+                else if (!TokenRules.Compatible(Tokens[i], tokens[i], i > 0 ? Tokens[i - 1] : null))
                 {
-                    wildcards++;
+                    return null;
                 }
             }
 
-            return (Tokens.Count == 0 ? 1.0 : (double)equal / Tokens.Count, wildcards);
+            return Tokens.Length == 0 ? 1.0 : (double)covered / Tokens.Length;
         }
 
-        public bool Generalise(List<string> tokens)
+        public bool Generalise(string[] tokens)
         {
             var changed = false;
-            for (var i = 0; i < Tokens.Count; i++)
+            for (var i = 0; i < Tokens.Length; i++)
             {
-                if (Tokens[i] != tokens[i] && Tokens[i] != VariableMasker.Wildcard)
+                var general = TokenRules.Generalise(Tokens[i], tokens[i]);
+                if (general != Tokens[i])
                 {
-                    Tokens[i] = VariableMasker.Wildcard;
+                    Tokens[i] = general;
                     changed = true;
                 }
             }
 
+            if (changed)
+            {
+                Refresh();
+            }
+
             return changed;
+        }
+
+        private void Refresh()
+        {
+            Template = string.Join(' ', Tokens);
+            Wildcards = Tokens.Count(t => t == VariableMasker.Wildcard);
         }
     }
 }

@@ -1,0 +1,332 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+
+namespace HealingGrains.Core.Fingerprinting;
+
+/// <summary>
+/// Turns a message into its masked token sequence in one pass, without allocating once its buffers have grown:
+/// tokens are split on white space; a token with none of the characters variables are made of is a word and is kept
+/// as it is; any other token is cut at delimiters (<c>= : , ( ) [ ] { } " ' &lt; &gt; ;</c>) and each part that holds
+/// a digit, or is an e-mail address, a path or a host name under a known top-level domain, becomes
+/// <see cref="VariableMasker.Wildcard"/>. A URL or a quoted single word is one variable; a token made only of
+/// variables and <c>: . - /</c> (an address with its port, a clock time) is one variable. Then, with the neighbours in
+/// view: a weekday or month name next to a variable or another calendar word is part of a date; a three- or
+/// four-letter capitalised word between two variables is a time zone; a run of one repeated variable token is one
+/// token (lists of ids vary in length, not in meaning).
+/// </summary>
+/// <remarks>Not thread-safe: one scanner belongs to one miner.</remarks>
+internal sealed partial class MessageScanner
+{
+    private const string Wildcard = VariableMasker.Wildcard;
+
+    private static readonly SearchValues<char> Special = SearchValues.Create("0123456789/\\@.:\"'=,()[]{}");
+    private static readonly SearchValues<char> Delimiters = SearchValues.Create("=:,()[]{}\"'<>;");
+    private static readonly SearchValues<char> AsciiLetters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    private static readonly SearchValues<char> AddressPunctuation = SearchValues.Create(":.-/[],");
+    private static readonly SearchValues<char> AsciiWhiteSpace = SearchValues.Create([.. Enumerable.Range(0, 128).Select(c => (char)c).Where(char.IsWhiteSpace)]);
+    private static readonly SearchValues<char> AnyWhiteSpace = SearchValues.Create(
+        [.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace)]);
+
+    private static readonly FrozenSet<string> CalendarWords = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february", "march",
+        "april", "june", "july", "august", "september", "october", "november", "december");
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Calendar =
+        CalendarWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Top-level domains common in logs; a dotted lowercase name ending in one of them is a host name, not a package.
+    private static readonly FrozenSet<string> TopLevelDomains = FrozenSet.Create(StringComparer.Ordinal,
+        "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "io", "co", "uk", "de", "fr", "jp", "cn", "ru", "pl",
+        "nl", "au", "ca", "it", "es", "br", "kr", "tw", "hk", "in", "ch", "se", "no", "fi", "dk", "be", "at", "cz", "local",
+        "localdomain", "internal", "lan", "arpa", "us", "eu");
+
+    private char[] _masked = new char[256];
+    private int _maskedLength;
+    private (int Start, int Length)[] _tokens = new (int, int)[32];
+    private int _count;
+    private char[] _key = new char[256];
+    private int _keyLength;
+
+    /// <summary>The message's masked tokens joined by single spaces; valid until the next call.</summary>
+    public ReadOnlySpan<char> Scan(ReadOnlySpan<char> message)
+    {
+        _maskedLength = 0;
+        _count = 0;
+        var whiteSpace = System.Text.Ascii.IsValid(message) ? AsciiWhiteSpace : AnyWhiteSpace;
+        var i = 0;
+        while (true)
+        {
+            var skip = message[i..].IndexOfAnyExcept(whiteSpace);
+            if (skip < 0)
+            {
+                break;
+            }
+
+            i += skip;
+            var length = message[i..].IndexOfAny(whiteSpace);
+            var raw = length < 0 ? message[i..] : message.Slice(i, length);
+            i += raw.Length;
+            var start = _maskedLength;
+            if (raw.IndexOfAny(Special) < 0)
+            {
+                Append(raw);
+            }
+            else
+            {
+                MaskToken(raw);
+            }
+
+            AddToken(start, _maskedLength - start);
+            if (i >= message.Length)
+            {
+                break;
+            }
+        }
+
+        _keyLength = 0;
+        var lastStart = -1;
+        var lastLength = 0;
+        for (var t = 0; t < _count; t++)
+        {
+            var token = Token(t);
+            if (IsCalendarWord(token))
+            {
+                if ((t > 0 && IsDatePart(Token(t - 1))) || (t + 1 < _count && IsDatePart(Token(t + 1))))
+                {
+                    token = Wildcard;
+                }
+            }
+            else if (IsTimeZone(token) && t > 0 && t + 1 < _count && Token(t - 1).SequenceEqual(Wildcard) && Token(t + 1).SequenceEqual(Wildcard))
+            {
+                token = Wildcard;
+            }
+
+            if (lastStart >= 0 && token.Contains(Wildcard, StringComparison.Ordinal) && _key.AsSpan(lastStart, lastLength).SequenceEqual(token))
+            {
+                continue;
+            }
+
+            if (_keyLength > 0)
+            {
+                AppendKey(" ");
+            }
+
+            lastStart = _keyLength;
+            lastLength = token.Length;
+            AppendKey(token);
+        }
+
+        return _key.AsSpan(0, _keyLength);
+    }
+
+    private ReadOnlySpan<char> Token(int index) => _masked.AsSpan(_tokens[index].Start, _tokens[index].Length);
+
+    private static bool IsCalendarWord(ReadOnlySpan<char> token)
+    {
+        token = token.TrimEnd(',');
+        return token.Length is >= 3 and <= 9 && !token.ContainsAnyExcept(AsciiLetters) && Calendar.Contains(token);
+    }
+
+    private static bool IsDatePart(ReadOnlySpan<char> token) =>
+        token.Contains(Wildcard, StringComparison.Ordinal) || IsCalendarWord(token);
+
+    private static bool IsTimeZone(ReadOnlySpan<char> token)
+    {
+        if (token.Length is < 3 or > 4)
+        {
+            return false;
+        }
+
+        foreach (var c in token)
+        {
+            if (!char.IsAsciiLetterUpper(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void MaskToken(ReadOnlySpan<char> raw)
+    {
+        if (raw.Contains("://", StringComparison.Ordinal))
+        {
+            Append(Wildcard);
+            return;
+        }
+
+        // A Windows path: the drive's colon is not a delimiter.
+        if (raw.Length > 2 && char.IsAsciiLetter(raw[0]) && raw[1] == ':' && raw[2] is '\\' or '/')
+        {
+            Append(Wildcard);
+            return;
+        }
+
+        if (IsHardwareAddress(raw.TrimEnd(",;")))
+        {
+            Append(Wildcard);
+            Append(raw[raw.TrimEnd(",;").Length..]);
+            return;
+        }
+
+        var quoted = raw.TrimEnd(".,;");
+        if (quoted.Length >= 2 && quoted[0] is '"' or '\'' && quoted[^1] == quoted[0] && quoted[1..^1].IndexOfAny('"', '\'') < 0)
+        {
+            Append(Wildcard);
+            Append(raw[quoted.Length..]);
+            return;
+        }
+
+        var tokenStart = _maskedLength;
+        var partStart = 0;
+        for (var j = 0; j <= raw.Length; j++)
+        {
+            if (j < raw.Length && !Delimiters.Contains(raw[j]))
+            {
+                continue;
+            }
+
+            if (j > partStart)
+            {
+                var part = raw[partStart..j];
+                if (IsVariablePart(part))
+                {
+                    if (!_masked.AsSpan(tokenStart, _maskedLength - tokenStart).EndsWith(Wildcard, StringComparison.Ordinal))
+                    {
+                        Append(Wildcard);
+                    }
+                }
+                else
+                {
+                    Append(part);
+                }
+            }
+
+            if (j < raw.Length)
+            {
+                Append(raw.Slice(j, 1));
+            }
+
+            partStart = j + 1;
+        }
+
+        // An address with its port, a clock time, a dotted version: one variable, not several.
+        var masked = _masked.AsSpan(tokenStart, _maskedLength - tokenStart);
+        var core = masked.TrimEnd(",;:");
+        if (core.Contains(Wildcard, StringComparison.Ordinal) && IsOnlyVariablesAndAddressPunctuation(core))
+        {
+            var trailing = masked.Length - core.Length;
+            masked.Slice(core.Length, trailing).CopyTo(masked[Wildcard.Length..]);
+            Wildcard.AsSpan().CopyTo(masked);
+            _maskedLength = tokenStart + Wildcard.Length + trailing;
+        }
+    }
+
+    // Six or more pairs of hex digits joined by ':' or '-': a MAC or chip address, even when a pair has no digit.
+    private static bool IsHardwareAddress(ReadOnlySpan<char> token)
+    {
+        if (token.Length < 17 || (token.Length + 1) % 3 != 0)
+        {
+            return false;
+        }
+
+        var separator = token[2];
+        for (var i = 0; i < token.Length; i++)
+        {
+            var ok = i % 3 == 2 ? token[i] == separator && separator is ':' or '-' : char.IsAsciiHexDigit(token[i]);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsOnlyVariablesAndAddressPunctuation(ReadOnlySpan<char> masked)
+    {
+        while (masked.Length > 0)
+        {
+            if (masked.StartsWith(Wildcard, StringComparison.Ordinal))
+            {
+                masked = masked[Wildcard.Length..];
+            }
+            else if (AddressPunctuation.Contains(masked[0]))
+            {
+                masked = masked[1..];
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsVariablePart(ReadOnlySpan<char> part)
+    {
+        if (part.IndexOfAnyInRange('0', '9') >= 0)
+        {
+            return true;
+        }
+
+        var at = part.LastIndexOf('@');
+        if (at >= 0 && part[(at + 1)..].Contains('.'))
+        {
+            return true;
+        }
+
+        if (part.Count('/') + part.Count('\\') >= 2
+            || (part.Length > 1 && (part[0] == '/' || part.StartsWith("./") || part.StartsWith("../") || part.StartsWith("~/"))))
+        {
+            return true;
+        }
+
+        if (part.Contains('.') && HostName().IsMatch(part))
+        {
+            var dot = part.LastIndexOf('.');
+            return TopLevelDomains.GetAlternateLookup<ReadOnlySpan<char>>().Contains(part[(dot + 1)..]);
+        }
+
+        return false;
+    }
+
+    private void Append(ReadOnlySpan<char> text)
+    {
+        if (_maskedLength + text.Length > _masked.Length)
+        {
+            Array.Resize(ref _masked, Math.Max(_masked.Length * 2, _maskedLength + text.Length));
+        }
+
+        text.CopyTo(_masked.AsSpan(_maskedLength));
+        _maskedLength += text.Length;
+    }
+
+    private void AppendKey(ReadOnlySpan<char> text)
+    {
+        if (_keyLength + text.Length > _key.Length)
+        {
+            Array.Resize(ref _key, Math.Max(_key.Length * 2, _keyLength + text.Length));
+        }
+
+        text.CopyTo(_key.AsSpan(_keyLength));
+        _keyLength += text.Length;
+    }
+
+    private void AddToken(int start, int length)
+    {
+        if (_count == _tokens.Length)
+        {
+            Array.Resize(ref _tokens, _tokens.Length * 2);
+        }
+
+        _tokens[_count++] = (start, length);
+    }
+
+    [GeneratedRegex(@"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$", RegexOptions.CultureInvariant)]
+    private static partial Regex HostName();
+}
