@@ -1,10 +1,17 @@
 using HealingGrains.Core.Fingerprinting;
+using Microsoft.Extensions.Logging;
 
 namespace HealingGrains.Grains;
 
 /// <inheritdoc cref="ITemplateMinerGrain"/>
-public sealed class TemplateMinerGrain(
-    [PersistentState(stateName: "miner", storageName: GrainStorageNames.State)] IPersistentState<TemplateMinerState> miner)
+/// <remarks>
+/// The grouping configuration is versioned. State mined with an older version keeps every cluster with its id and
+/// template, so existing fingerprints are never regrouped behind anyone's back; new messages join those clusters when
+/// they are compatible and otherwise found new ones under the current version, which the next write records.
+/// </remarks>
+public sealed partial class TemplateMinerGrain(
+    [PersistentState(stateName: "miner", storageName: GrainStorageNames.State)] IPersistentState<TemplateMinerState> miner,
+    ILogger<TemplateMinerGrain> logger)
     : Grain, ITemplateMinerGrain
 {
     private TemplateMiner _miner = new();
@@ -16,6 +23,11 @@ public sealed class TemplateMinerGrain(
         {
             _miner = TemplateMiner.Restore(miner.State.Clusters.Select(c =>
                 new TemplateClusterSnapshot(c.Id, c.Tokens, c.Count, c.LastSeen)));
+            if (miner.State.ConfigVersion != _miner.Options.ConfigVersion)
+            {
+                var tenant = this.GetPrimaryKeyString();
+                LogConfigurationUpgrade(logger, tenant, miner.State.ConfigVersion, miner.State.Clusters.Count, _miner.Options.ConfigVersion);
+            }
         }
 
         return Task.CompletedTask;
@@ -50,4 +62,7 @@ public sealed class TemplateMinerGrain(
         // Templates are read after the whole batch so that every message gets its group's latest template.
         return [.. ids.Select(id => new TemplateAssignment { ClusterId = id, Template = _miner.GetTemplate(id) })];
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Template clusters of tenant {Tenant} were mined with grouping configuration v{StoredVersion}: keeping all {Clusters} clusters and their ids; new messages are mined with v{CurrentVersion}")]
+    private static partial void LogConfigurationUpgrade(ILogger logger, string tenant, int storedVersion, int clusters, int currentVersion);
 }

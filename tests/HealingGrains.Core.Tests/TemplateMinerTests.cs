@@ -98,6 +98,24 @@ public sealed class TemplateMinerTests
     }
 
     [Fact]
+    public void ClustersMinedByTheFirstConfigurationKeepTheirIdsUnderTheCurrentOne()
+    {
+        // As grouping configuration v1 stored them: its tokenizer kept "blk_" and "/" around variables.
+        var v1 = new[]
+        {
+            new TemplateClusterSnapshot("0a1b2c3d4e5f6071", ["Receiving", "block", "blk_<*>", "src:", "/<*>", "dest:", "/<*>"], 40, 40),
+            new TemplateClusterSnapshot("1b2c3d4e5f607182", ["PacketResponder", "<*>", "for", "block", "blk_<*>", "terminating"], 12, 41),
+        };
+
+        var miner = TemplateMiner.Restore(v1);
+
+        Assert.Equal(TemplateMinerOptions.CurrentVersion, miner.Options.ConfigVersion);
+        Assert.Equal("0a1b2c3d4e5f6071", miner.Add("Receiving block blk_-160899 src: /10.251.42.84:57069 dest: /10.251.42.84:50010").ClusterId);
+        Assert.Equal("1b2c3d4e5f607182", miner.Add("PacketResponder 2 for block blk_38865 terminating").ClusterId);
+        Assert.Equal(2, miner.ClusterCount);
+    }
+
+    [Fact]
     public void IdsAreDeterministicForTheSameInput()
     {
         var one = new TemplateMiner().Add("Queue orders is 93% full");

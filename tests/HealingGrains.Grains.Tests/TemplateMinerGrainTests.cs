@@ -9,10 +9,10 @@ public sealed class TemplateMinerGrainTests(ClusterFixture fixture)
     public async Task ClusterIdsSurviveDeactivation()
     {
         var miner = fixture.Client.GetGrain<ITemplateMinerGrain>(TestIds.Tenant());
-        var first = await miner.AssignAsync(["Worker 12 lost its lease on shard 7", "Queue is 93% full for orders"]);
+        var first = await miner.AssignAsync(["Worker 12 lost its lease on shard 7", "Queue for queue orders is 93% full"]);
 
         await miner.Cast<IGrainManagementExtension>().DeactivateOnIdle(TestContext.Current.CancellationToken);
-        var after = await miner.AssignAsync(["Worker 40 lost its lease on shard 3", "Queue is 99% full for billing"]);
+        var after = await miner.AssignAsync(["Worker 40 lost its lease on shard 3", "Queue for queue billing is 99% full"]);
 
         Assert.Equal(first.Select(a => a.ClusterId), after.Select(a => a.ClusterId));
         Assert.NotEqual(first[0].ClusterId, first[1].ClusterId);

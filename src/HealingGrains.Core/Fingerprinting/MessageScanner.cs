@@ -36,6 +36,9 @@ internal sealed partial class MessageScanner
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Calendar =
         CalendarWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    private static readonly FrozenSet<int> CalendarPrefixes = CalendarWords
+        .Select(w => (w[0] << 16) | (w[1] << 8) | w[2]).ToFrozenSet();
+
     // Top-level domains common in logs; a dotted lowercase name ending in one of them is a host name, not a package.
     private static readonly FrozenSet<string> TopLevelDomains = FrozenSet.Create(StringComparer.Ordinal,
         "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "io", "co", "uk", "de", "fr", "jp", "cn", "ru", "pl",
@@ -126,7 +129,14 @@ internal sealed partial class MessageScanner
     private static bool IsCalendarWord(ReadOnlySpan<char> token)
     {
         token = token.TrimEnd(',');
-        return token.Length is >= 3 and <= 9 && !token.ContainsAnyExcept(AsciiLetters) && Calendar.Contains(token);
+        if (token.Length is < 3 or > 9)
+        {
+            return false;
+        }
+
+        // Most words are ruled out by their first three letters without hashing the word.
+        var prefix = ((token[0] | 0x20) << 16) | ((token[1] | 0x20) << 8) | (token[2] | 0x20);
+        return CalendarPrefixes.Contains(prefix) && !token.ContainsAnyExcept(AsciiLetters) && Calendar.Contains(token);
     }
 
     private static bool IsDatePart(ReadOnlySpan<char> token) =>
