@@ -134,7 +134,7 @@ public sealed class TemplateMiner
         var bestWildcards = int.MaxValue;
         foreach (var candidate in candidates)
         {
-            if (candidate.Similarity(tokens) is not { } similarity)
+            if (candidate.Similarity(tokens, Math.Max(bestSimilarity, Options.SimilarityThreshold)) is not { } similarity)
             {
                 continue;
             }
@@ -252,17 +252,26 @@ public sealed class TemplateMiner
 
         public int Wildcards { get; private set; }
 
-        /// <summary>The share of positions the template covers as they are; null when a differing position is incompatible.</summary>
-        public double? Similarity(string[] tokens)
+        /// <summary>
+        /// The share of positions the template covers as they are; null when a differing position is incompatible or
+        /// when the share cannot reach <paramref name="toBeat"/>.
+        /// </summary>
+        public double? Similarity(string[] tokens, double toBeat)
         {
             var covered = 0;
+            var missed = 0;
             for (var i = 0; i < Tokens.Length; i++)
             {
-                if (TokenRules.Covers(Tokens[i], tokens[i]))
+                var token = Tokens[i];
+                if (token == tokens[i] || (_hasVariable[i] && TokenRules.Glob(token, tokens[i])))
                 {
                     covered++;
+                    continue;
                 }
-                else if (!TokenRules.Compatible(Tokens[i], tokens[i], i > 0 ? Tokens[i - 1] : null))
+
+                missed++;
+                if ((double)(Tokens.Length - missed) / Tokens.Length < toBeat
+                    || !TokenRules.Compatible(token, tokens[i], i > 0 ? Tokens[i - 1] : null))
                 {
                     return null;
                 }
@@ -292,8 +301,11 @@ public sealed class TemplateMiner
             return changed;
         }
 
+        private bool[] _hasVariable = [];
+
         private void Refresh()
         {
+            _hasVariable = [.. Tokens.Select(t => t.Contains(VariableMasker.Wildcard, StringComparison.Ordinal))];
             Template = string.Join(' ', Tokens);
             Wildcards = Tokens.Count(t => t == VariableMasker.Wildcard);
         }

@@ -23,10 +23,8 @@ internal static partial class TokenRules
         "user", "username", "login", "account", "host", "hostname", "node", "file", "filename", "path", "dir", "directory",
         "database", "db", "table", "queue", "topic", "instance", "domain", "server", "client", "service", "container", "pod",
         "namespace", "session", "job", "task", "process", "thread", "bucket", "shard", "partition", "volume", "device",
-        "cluster", "region", "zone", "tenant", "project", "repository", "branch", "pool", "channel", "group");
-
-    /// <summary>Whether <paramref name="template"/> (a template token) covers <paramref name="token"/> as it is.</summary>
-    public static bool Covers(string template, string token) => template == token || Glob(template, token);
+        "cluster", "region", "zone", "tenant", "project", "repository", "branch", "pool", "channel", "group", "worker", "agent",
+        "consumer", "producer", "peer", "member", "replica", "customer");
 
     /// <summary>
     /// Whether the template token <paramref name="a"/> and the message token <paramref name="b"/> may be one position
@@ -51,7 +49,9 @@ internal static partial class TokenRules
         }
         else
         {
-            var (_, va, vb, _) = SplitAffix(a, b);
+            var (prefix, suffix) = SplitAffix(a, b);
+            var va = a.AsSpan(prefix, a.Length - prefix - suffix);
+            var vb = b.AsSpan(prefix, b.Length - prefix - suffix);
             var lastA = LastSegment(va);
             var lastB = LastSegment(vb);
             if (!lastA.SequenceEqual(lastB) && IsConstantName(lastA) && IsConstantName(lastB) && (va.Contains('.') || vb.Contains('.')))
@@ -65,7 +65,9 @@ internal static partial class TokenRules
             return true;
         }
 
-        var (_, left, right, _) = SplitAffix(a, b);
+        var (head, tail) = SplitAffix(a, b);
+        var left = a.AsSpan(head, a.Length - head - tail);
+        var right = b.AsSpan(head, b.Length - head - tail);
         return left.Length > 0 && right.Length > 0
             && ((QualifiedName().IsMatch(left) && (QualifiedName().IsMatch(right) || Identifier().IsMatch(right)))
                 || (QualifiedName().IsMatch(right) && Identifier().IsMatch(left)));
@@ -89,8 +91,8 @@ internal static partial class TokenRules
             return Wildcard;
         }
 
-        var (prefix, _, _, suffix) = SplitAffix(a, b);
-        return string.Concat(prefix, Wildcard, suffix);
+        var (prefix, suffix) = SplitAffix(a, b);
+        return string.Concat(a.AsSpan(0, prefix), Wildcard, a.AsSpan(a.Length - suffix));
     }
 
     /// <summary>Whether <paramref name="pattern"/>, read with each variable standing for one or more characters, matches <paramref name="text"/>.</summary>
@@ -154,7 +156,7 @@ internal static partial class TokenRules
 
     // The longest common prefix ending at a delimiter and suffix starting at one: "name=com.a.b," and "name=android,"
     // share "name=" and ",", and differ in "com.a.b" and "android".
-    private static (string Prefix, string Left, string Right, string Suffix) SplitAffix(string a, string b)
+    private static (int Prefix, int Suffix) SplitAffix(string a, string b)
     {
         var n = Math.Min(a.Length, b.Length);
         var prefix = 0;
@@ -175,7 +177,7 @@ internal static partial class TokenRules
             }
         }
 
-        return (a[..prefix], a[prefix..(a.Length - suffix)], b[prefix..(b.Length - suffix)], a[(a.Length - suffix)..]);
+        return (prefix, suffix);
     }
 
     [GeneratedRegex(@"^[A-Za-z_$][\w$-]*(?:(?:\.|/\.?)[\w$-]+)+[/.]?$", RegexOptions.CultureInvariant)]
