@@ -1,4 +1,3 @@
-using System.Text.Json;
 using HealingGrains.Core.Fingerprinting;
 using Microsoft.Extensions.Logging;
 
@@ -98,7 +97,7 @@ public sealed partial class FingerprintGroupingGrain(
 
         var merge = new FingerprintMerge { Fingerprint = fingerprintId, Into = into, By = actor, At = time.GetUtcNow(), Reason = reason };
         grouping.State.Merges.Add(merge);
-        await DecideAsync(MergeKey(merge), actor, "fingerprint.merged", fingerprintId, JsonSerializer.Serialize(merge, GroupingJson.Default.FingerprintMerge));
+        await DecideAsync(MergeKey(merge), actor, "fingerprint.merged", fingerprintId, $"into {into}{ReasonDetail(reason)}");
         var target = await ApplyAsync(merge);
         await AppliedAsync(MergeKey(merge));
         return new GroupingResult { Status = GroupingStatus.Ok, Fingerprint = target };
@@ -145,7 +144,7 @@ public sealed partial class FingerprintGroupingGrain(
             Reason = reason,
         };
         grouping.State.Splits.Add(split);
-        await DecideAsync(SplitKey(split), actor, "fingerprint.split", fingerprintId, JsonSerializer.Serialize(split, GroupingJson.Default.FingerprintSplit));
+        await DecideAsync(SplitKey(split), actor, "fingerprint.split", fingerprintId, $"template '{pattern}' into {split.Into}{ReasonDetail(reason)}");
         var created = await ApplyAsync(split);
         await AppliedAsync(SplitKey(split));
         return new GroupingResult { Status = GroupingStatus.Ok, Fingerprint = created };
@@ -273,6 +272,8 @@ public sealed partial class FingerprintGroupingGrain(
 
     private IFingerprintGrain Fingerprint(string id) => GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TenantId, id));
 
+    private static string ReasonDetail(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $"; reason: {reason}";
+
     private static string MergeKey(FingerprintMerge merge) => $"merge/{merge.Fingerprint}";
 
     private static string SplitKey(FingerprintSplit split) => $"split/{split.Into}";
@@ -284,9 +285,3 @@ public sealed partial class FingerprintGroupingGrain(
 
     private static GroupingResult Conflict(string problem) => new() { Status = GroupingStatus.Conflict, Problem = problem };
 }
-
-/// <summary>Audit details of grouping decisions: the decision as JSON (camelCase).</summary>
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(FingerprintMerge))]
-[System.Text.Json.Serialization.JsonSerializable(typeof(FingerprintSplit))]
-internal sealed partial class GroupingJson : System.Text.Json.Serialization.JsonSerializerContext;
