@@ -78,17 +78,35 @@ public sealed class FingerprintGroupingTests(ClusterFixture fixture)
         var tenant = TestIds.Tenant();
         var source = await SeedAsync(tenant, "Queue <*> is <*> full");
         var first = await Grouping(tenant).SplitAsync(source, "Queue orders is <*> full", "admin:test", null);
-        var second = await Grouping(tenant).SplitAsync(source, "Queue <*> is 99% full", "admin:test", null);
+        var second = await Grouping(tenant).SplitAsync(source, "Queue <*> is completely full", "admin:test", null);
 
         var resolved = await Grouping(tenant).ResolveAsync([
-            Query(source, "Queue orders is 99% full"),
-            Query(source, "Queue billing is 99% full"),
-            Query(source, "Queue billing is 50% full"),
-            Query(source, "Queue orders is 99% full right now"),
+            Query(source, "Queue orders is completely full"),
+            Query(source, "Queue billing is completely full"),
+            Query(source, "Queue billing is <*>% full"),
+            Query(source, "Queue orders is completely full right now"),
         ]);
 
         Assert.Equal([first.Fingerprint!.Id, second.Fingerprint!.Id, source, source], resolved.Select(r => r.FingerprintId));
-        Assert.Equal(["Queue orders is <*> full", "Queue <*> is 99% full", null, null], resolved.Select(r => r.Template));
+        Assert.Equal(["Queue orders is <*> full", "Queue <*> is completely full", null, null], resolved.Select(r => r.Template));
+    }
+
+    [Fact]
+    public async Task ASplitOffFingerprintCanBeSplitAgainAndItsMergesFollow()
+    {
+        var tenant = TestIds.Tenant();
+        var source = await SeedAsync(tenant, "Queue <*> is <*> full");
+        var target = await SeedAsync(tenant, "Queue billing is stuck");
+        var orders = (await Grouping(tenant).SplitAsync(source, "Queue orders is <*> full", "admin:test", null)).Fingerprint!.Id;
+        var ordersAlmost = (await Grouping(tenant).SplitAsync(orders, "Queue orders is completely full", "admin:test", null)).Fingerprint!;
+        await Grouping(tenant).MergeAsync(ordersAlmost.Id, target, "admin:test", null);
+
+        var resolved = await Grouping(tenant).ResolveAsync([Query(source, "Queue orders is completely full"), Query(source, "Queue orders is <*>% full")]);
+
+        Assert.Equal(orders, ordersAlmost.SplitFrom);
+        Assert.Equal([target, orders], resolved.Select(r => r.FingerprintId));
+        Assert.Equal([true, false], resolved.Select(r => r.Merged));
+        Assert.Equal("Queue orders is <*> full", resolved[1].Template);
     }
 
     [Fact]
