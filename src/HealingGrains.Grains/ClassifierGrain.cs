@@ -24,7 +24,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
     {
         var key = this.GetPrimaryKeyString();
         var (tenantId, deployment) = DeploymentKey.Parse(key);
-        var observations = new Dictionary<string, ObservationBuilder>(StringComparer.Ordinal);
+        var computed = new List<Computed>();
         var toMine = new List<DiagnosticEvent>();
         Dictionary<string, double>? metrics = null;
 
@@ -41,8 +41,8 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
                 var stack = StackTraceNormalizer.Normalize(e.StackTrace);
                 if (stack.Frames.Count > 0)
                 {
-                    var id = ErrorFingerprint.ForStack(e.ExceptionType, stack);
-                    Observe(observations, id, VariableMasker.Mask(MinerText(e)), FingerprintSource.Stack, e, deployment);
+                    var masked = VariableMasker.Mask(MinerText(e));
+                    computed.Add(new Computed(ErrorFingerprint.ForStack(e.ExceptionType, stack), masked, masked, FingerprintSource.Stack, e));
                     continue;
                 }
             }
@@ -56,7 +56,21 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
                 .AssignAsync([.. toMine.Select(MinerText)]);
             for (var i = 0; i < toMine.Count; i++)
             {
-                Observe(observations, assignments[i].ClusterId, assignments[i].Template, FingerprintSource.Template, toMine[i], deployment);
+                computed.Add(new Computed(
+                    assignments[i].ClusterId, assignments[i].Template, VariableMasker.Mask(MinerText(toMine[i])), FingerprintSource.Template, toMine[i]));
+            }
+        }
+
+        // The admins' merges and splits, in one call per batch, so that the next event already follows a new decision.
+        var observations = new Dictionary<string, ObservationBuilder>(StringComparer.Ordinal);
+        if (computed.Count > 0)
+        {
+            var resolved = await GrainFactory.GetGrain<IFingerprintGroupingGrain>(tenantId)
+                .ResolveAsync([.. computed.Select(c => new GroupingQuery { FingerprintId = c.Id, MaskedText = c.MaskedText })]);
+            for (var i = 0; i < computed.Count; i++)
+            {
+                var (c, r) = (computed[i], resolved[i]);
+                Observe(observations, r.FingerprintId, r.Template ?? c.Template, c.Source, c.Event, deployment, r.Merged, r.Merged ? null : r.SplitFrom);
             }
         }
 
@@ -113,7 +127,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
 
     private static void Observe(
         Dictionary<string, ObservationBuilder> observations, string id, string template, FingerprintSource source,
-        DiagnosticEvent e, string deployment)
+        DiagnosticEvent e, string deployment, bool redirected, string? splitFrom)
     {
         if (!observations.TryGetValue(id, out var builder))
         {
@@ -121,7 +135,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
             observations.Add(id, builder);
         }
 
-        builder.Add(template, e.Timestamp, e.Version);
+        builder.Add(template, e.Timestamp, e.Version, redirected, splitFrom);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Classified {EventCount} events of {Deployment} into {FingerprintCount} fingerprints")]
@@ -140,13 +154,23 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
 
         private readonly List<DateTimeOffset> _occurredAt = [];
         private string _template = "";
+        private bool _ownTemplate;
         private string? _version;
+        private string? _splitFrom;
 
-        public void Add(string template, DateTimeOffset at, string? version)
+        public void Add(string template, DateTimeOffset at, string? version, bool redirected, string? splitFrom)
         {
-            _template = template;
+            // An event merged in from another fingerprint carries that one's template: only a template of this
+            // fingerprint's own events may replace the recorded one.
+            if (!redirected || !_ownTemplate)
+            {
+                _template = template;
+                _ownTemplate |= !redirected;
+            }
+
             _occurredAt.Add(at);
             _version = version ?? _version;
+            _splitFrom ??= splitFrom;
         }
 
         public FingerprintObservation Build() => new()
@@ -158,6 +182,10 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
             OccurredAt = _occurredAt,
             Source = source,
             Version = _version,
+            Redirected = !_ownTemplate,
+            SplitFrom = _splitFrom,
         };
     }
+
+    private sealed record Computed(string Id, string Template, string MaskedText, FingerprintSource Source, DiagnosticEvent Event);
 }

@@ -4,7 +4,7 @@ using HealingGrains.Core.Temporal;
 namespace HealingGrains.Grains;
 
 /// <inheritdoc cref="IFingerprintGrain"/>
-public sealed class FingerprintGrain(
+public sealed partial class FingerprintGrain(
     [PersistentState(stateName: "fingerprint", storageName: GrainStorageNames.State)] IPersistentState<FingerprintState> fingerprint,
     TimeProvider time,
     Recommender recommender) : Grain, IFingerprintGrain
@@ -14,16 +14,23 @@ public sealed class FingerprintGrain(
     {
         var state = fingerprint.State;
         var now = time.GetUtcNow();
-        if (state.Template is null)
+        if (state.Count == 0)
         {
+            // A fingerprint split off by an admin exists before its first occurrence, with its template already set.
             state.SampleMessage = observation.SampleMessage;
-            state.ExceptionType = observation.ExceptionType;
-            state.Source = observation.Source;
+            state.ExceptionType ??= observation.ExceptionType;
+            state.Source = state.Template is null ? observation.Source : state.Source;
             state.FirstSeen = DateTimeOffset.MaxValue;
         }
 
-        // The miner may have generalised the template since the last observation: the newest one is the best.
-        state.Template = observation.Template;
+        // The miner may have generalised the template since the last observation: the newest one is the best. Events
+        // redirected here by a merge carry their source's template, which is not this fingerprint's.
+        if (!observation.Redirected || state.Template is null)
+        {
+            state.Template = observation.Template;
+        }
+
+        state.SplitFrom ??= observation.SplitFrom;
         state.LastVersion = observation.Version ?? state.LastVersion;
         foreach (var at in observation.OccurredAt)
         {
@@ -90,19 +97,17 @@ public sealed class FingerprintGrain(
     }
 
     /// <inheritdoc/>
-    public Task<FingerprintInfo?> GetAsync()
+    public Task<FingerprintInfo?> GetAsync() =>
+        Task.FromResult<FingerprintInfo?>(fingerprint.State.Template is null ? null : ToInfo());
+
+    private FingerprintInfo ToInfo()
     {
         var state = fingerprint.State;
-        if (state.Template is null)
-        {
-            return Task.FromResult<FingerprintInfo?>(null);
-        }
-
         MinuteBuckets.Prune(state.PerMinute, time.GetUtcNow());
-        return Task.FromResult<FingerprintInfo?>(new FingerprintInfo
+        return new FingerprintInfo
         {
             Id = FingerprintKey.Parse(this.GetPrimaryKeyString()).FingerprintId,
-            Template = state.Template,
+            Template = state.Template!,
             ExceptionType = state.ExceptionType,
             SampleMessage = state.SampleMessage,
             Count = state.Count,
@@ -116,6 +121,9 @@ public sealed class FingerprintGrain(
                 Minute = DateTimeOffset.FromUnixTimeSeconds(b.Key * 60),
                 Count = b.Value,
             })],
-        });
+            MergedInto = state.MergedInto,
+            SplitFrom = state.SplitFrom,
+            MergedFrom = [.. state.Absorbed.Keys],
+        };
     }
 }

@@ -286,6 +286,88 @@ public sealed class PortalTests(PortalFixture fixture)
         await fixture.ScreenshotAsync(page, "login");
     }
 
+    [Fact]
+    public async Task AnAdminMergesAFingerprintIntoAnotherAndTheListShowsOneWithBothOccurrences()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        await tenant.SendErrorAsync("Inventory timed out after 3000 ms");
+        await tenant.SendErrorAsync("Basket service refused the connection on port 8080");
+        var fingerprints = await WaitForFingerprintsAsync(tenant, 2);
+        var source = fingerprints.Single(f => f.Template.Contains("Inventory", StringComparison.Ordinal)).Id;
+        var target = fingerprints.Single(f => f.Template.Contains("Basket", StringComparison.Ordinal)).Id;
+        var page = await fixture.SignInAsync(tenant);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Approvals" })).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/fingerprints/{source}");
+        await Assertions.Expect(page.Locator("h1[data-interactive=yes]")).ToContainTextAsync("Inventory", new() { Timeout = 15_000 });
+        await page.GetByLabel("Merge into").SelectOptionAsync(target);
+        await page.GetByLabel("Reason for merging").FillAsync("the basket outage makes inventory time out");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Merge…" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Basket service refused");
+        await fixture.ScreenshotAsync(page, "fingerprint-merge-confirm");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, merge" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Merged into");
+        await Assertions.Expect(page.Locator($"[data-merged-into='{target}']")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Fingerprints" }).ClickAsync();
+        var rows = page.Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.Locator("td a")).ToContainTextAsync("Basket service refused");
+        await Assertions.Expect(rows.Locator("td").Nth(1)).ToHaveTextAsync("2");
+        await fixture.ScreenshotAsync(page, "fingerprints-merged");
+
+        var grouping = await tenant.Admin.GetFromJsonAsync<JsonElement>("/api/v1/fingerprints/grouping", PortalFixture.Ct);
+        var merge = Assert.Single(grouping.GetProperty("merges").EnumerateArray());
+        Assert.Equal((source, target, "admin:alice"), (merge.GetProperty("fingerprint").GetString(), merge.GetProperty("into").GetString(), merge.GetProperty("by").GetString()));
+    }
+
+    [Fact]
+    public async Task AnAdminSplitsAFingerprintByTemplateAndTheListMarksTheNewOne()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        await tenant.SendErrorAsync("Inventory timed out after 3000 ms on shelf alpha");
+        await tenant.SendErrorAsync("Inventory timed out after 2000 ms on shelf beta");
+        var source = Assert.Single(await WaitForFingerprintsAsync(tenant, 1, count: 2));
+        var page = await fixture.SignInAsync(tenant);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Approvals" })).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/fingerprints/{source.Id}");
+        await Assertions.Expect(page.Locator("h1[data-interactive=yes]")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(page.GetByLabel("Template of the events to split off")).ToHaveValueAsync(source.Template);
+        await page.GetByLabel("Template of the events to split off").FillAsync("<*> <*>");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Split off" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#template-error")).ToContainTextAsync("literal");
+        await page.GetByLabel("Template of the events to split off").FillAsync(source.Template.Replace("shelf <*>", "shelf alpha", StringComparison.Ordinal));
+        await page.GetByLabel("Reason for splitting").FillAsync("shelf alpha has its own sensor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Split off" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Split off as");
+        var splitId = await page.GetByRole(AriaRole.Status).Locator("a").TextContentAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Fingerprints" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator($".tag[data-split-from='{source.Id}']")).ToHaveTextAsync("split off");
+        await fixture.ScreenshotAsync(page, "fingerprints-split");
+        await page.GotoAsync($"/fingerprints/{splitId}");
+        await Assertions.Expect(page.Locator($"[data-split-from='{source.Id}']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("No occurrences yet")).ToBeVisibleAsync();
+    }
+
+    private static async Task<List<(string Id, string Template)>> WaitForFingerprintsAsync(PortalTenant tenant, int fingerprints, int count = 1)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var list = await tenant.Admin.GetFromJsonAsync<JsonElement>("/api/v1/fingerprints", PortalFixture.Ct);
+            if (list.GetArrayLength() == fingerprints && list.EnumerateArray().All(f => f.GetProperty("count").GetInt64() == count))
+            {
+                return [.. list.EnumerateArray().Select(f => (f.GetProperty("id").GetString()!, f.GetProperty("template").GetString()!))];
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"expected {fingerprints} fingerprints: {list}");
+            await Task.Delay(20, PortalFixture.Ct);
+        }
+    }
+
     private static async Task<string> WaitForPendingAsync(PortalTenant tenant)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

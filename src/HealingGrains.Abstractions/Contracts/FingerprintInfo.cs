@@ -36,4 +36,13 @@ public sealed class FingerprintInfo
 
     /// <summary>The latest service version it was seen on.</summary>
     [Id(10)] public string? LastVersion { get; init; }
+
+    /// <summary>The fingerprint an admin merged this one into, if any: its later events land there.</summary>
+    [Id(11)] public string? MergedInto { get; init; }
+
+    /// <summary>The fingerprint this one was split off, if any.</summary>
+    [Id(12)] public string? SplitFrom { get; init; }
+
+    /// <summary>The fingerprints merged into this one.</summary>
+    [Id(13)] public IReadOnlyList<string> MergedFrom { get; init; } = [];
 }

@@ -24,4 +24,10 @@ public sealed class FingerprintObservation
 
     /// <summary>The reporting service's version, from the latest occurrence that named one.</summary>
     [Id(6)] public string? Version { get; init; }
+
+    /// <summary>Whether every occurrence was redirected here by a merge: the fingerprint then keeps its own template.</summary>
+    [Id(7)] public bool Redirected { get; init; }
+
+    /// <summary>The fingerprint the occurrences were split off, when a split applied.</summary>
+    [Id(8)] public string? SplitFrom { get; init; }
 }

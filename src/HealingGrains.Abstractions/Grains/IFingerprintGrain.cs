@@ -16,4 +16,22 @@ public interface IFingerprintGrain : IGrainWithStringKey
 
     /// <summary>Learns from an action's outcome on this fingerprint.</summary>
     Task RecordOutcomeAsync(string kind, bool succeeded, string? actionId = null, string? deployment = null);
+
+    /// <summary>
+    /// Marks the fingerprint as merged into <paramref name="into"/> (it keeps its history) and returns it as it is
+    /// now, for the target to absorb; null when it has never occurred. Called by the tenant's grouping grain.
+    /// </summary>
+    Task<FingerprintInfo?> MarkMergedAsync(string into);
+
+    /// <summary>
+    /// Absorbs a merged fingerprint's occurrences (count, first and last seen, per-minute buckets) and deployments;
+    /// a fingerprint already absorbed is not counted twice. Called by the tenant's grouping grain.
+    /// </summary>
+    Task<FingerprintInfo> AbsorbAsync(FingerprintInfo merged);
+
+    /// <summary>
+    /// Creates the fingerprint split off <paramref name="splitFrom"/> by <paramref name="template"/>, with no
+    /// occurrences yet, unless it exists. Called by the tenant's grouping grain.
+    /// </summary>
+    Task<FingerprintInfo> CreateSplitAsync(string splitFrom, string template, string? exceptionType, FingerprintSource source);
 }

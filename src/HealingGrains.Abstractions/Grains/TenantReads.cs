@@ -18,7 +18,10 @@ public static class TenantReads
         return [.. actions.OfType<HealingActionInfo>().OrderBy(a => a.CreatedAt)];
     }
 
-    /// <summary>The ids of the fingerprints seen on the tenant's deployments (on one deployment, when given).</summary>
+    /// <summary>
+    /// The ids of the fingerprints seen on the tenant's deployments (on one deployment, when given); the whole tenant's
+    /// also include fingerprints split off by an admin that no event has landed in yet.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> FingerprintIdsAsync(this IGrainFactory grains, string tenantId, string? deployment = null)
     {
         ArgumentNullException.ThrowIfNull(grains);
@@ -26,6 +29,9 @@ public static class TenantReads
             ? [deployment]
             : (await grains.GetGrain<ITenantGrain>(tenantId).GetAsync())?.Deployments ?? [];
         var ids = await Task.WhenAll(deployments.Select(d => grains.GetGrain<IDeploymentGrain>(DeploymentKey.Format(tenantId, d)).GetFingerprintIdsAsync()));
-        return [.. ids.SelectMany(x => x).Distinct(StringComparer.Ordinal)];
+        var splitOff = deployment is null
+            ? (await grains.GetGrain<IFingerprintGroupingGrain>(tenantId).GetAsync()).Splits.Select(s => s.Into)
+            : Enumerable.Empty<string>();
+        return [.. ids.SelectMany(x => x).Concat(splitOff).Distinct(StringComparer.Ordinal)];
     }
 }

@@ -41,4 +41,13 @@ public sealed class FingerprintState
 
     /// <summary>The latest outcomes of fixes on it, newest last (at most 50).</summary>
     [Id(11)] public List<FixRecord> RecentFixes { get; set; } = [];
+
+    /// <summary>The fingerprint an admin merged this one into; its later events land there.</summary>
+    [Id(12)] public string? MergedInto { get; set; }
+
+    /// <summary>The fingerprint this one was split off by an admin's template.</summary>
+    [Id(13)] public string? SplitFrom { get; set; }
+
+    /// <summary>Fingerprints merged into this one, with the occurrences absorbed from each (absorbed once).</summary>
+    [Id(14)] public SortedDictionary<string, long> Absorbed { get; set; } = new(StringComparer.Ordinal);
 }

@@ -142,6 +142,15 @@ public sealed class FingerprintResponse
     /// <summary>Ranked fixes (best mean first) among its deployments' allowed capabilities, with credible bounds; detail view only.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<RecommendationResponse>? Recommendations { get; init; }
+
+    /// <summary>The fingerprint an admin merged this one into (its later events land there); null when not merged.</summary>
+    public string? MergedInto { get; init; }
+
+    /// <summary>The fingerprint this one was split off by an admin's template; null when it was not.</summary>
+    public string? SplitFrom { get; init; }
+
+    /// <summary>The fingerprints merged into this one.</summary>
+    public IReadOnlyList<string> MergedFrom { get; init; } = [];
 }
 
 /// <summary>Occurrences in one minute.</summary>
