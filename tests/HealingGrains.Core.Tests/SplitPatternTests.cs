@@ -7,8 +7,10 @@ namespace HealingGrains.Core.Tests;
 public sealed class SplitPatternTests
 {
     [Theory]
-    [InlineData("Disk <*> full on node-<*>", "Disk sda full on node-7", true)]
+    [InlineData("Disk <*> full on <*>", "Disk sda full on node-7", true)]
     [InlineData("Disk <*> full on node-7", "Disk sda full on node-7", false)]
+    [InlineData("Session opened for user root by <*>", "Session opened for user root by (uid=0)", true)]
+    [InlineData("Session opened for user root by <*>", "Session opened for user cyrus by (uid=0)", false)]
     [InlineData("Disk sda full on <*>", "Disk sda full on node-7", true)]
     [InlineData("Disk sdb full on <*>", "Disk sda full on node-7", false)]
     [InlineData("Disk <*> full", "Disk sda full on node-7", false)]
