@@ -20,10 +20,18 @@ public sealed partial class FingerprintGroupingGrain(
     private string TenantId => this.GetPrimaryKeyString();
 
     /// <inheritdoc/>
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Index();
-        return Task.CompletedTask;
+        try
+        {
+            // A decision a crash left half-applied is completed as soon as the grain is back, not only before the next one.
+            await ApplyPendingAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPendingFailed(logger, ex, TenantId);
+        }
     }
 
     /// <inheritdoc/>
