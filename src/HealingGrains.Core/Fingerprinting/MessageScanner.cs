@@ -21,10 +21,15 @@ internal sealed partial class MessageScanner
     private const string Wildcard = VariableMasker.Wildcard;
 
     private static readonly SearchValues<char> Special = SearchValues.Create("0123456789/\\@.:\"'=,()[]{}");
-    private static readonly SearchValues<char> Delimiters = SearchValues.Create("=:,()[]{}\"'<>;");
+    private static readonly bool[] DelimiterTable = Table("=:,()[]{}\"'<>;");
     private static readonly SearchValues<char> AsciiLetters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
     private static readonly SearchValues<char> AddressPunctuation = SearchValues.Create(":.-/[],");
-    private static readonly SearchValues<char> AsciiWhiteSpace = SearchValues.Create([.. Enumerable.Range(0, 128).Select(c => (char)c).Where(char.IsWhiteSpace)]);
+    private const byte WhiteSpaceClass = 2;
+    private const byte SpecialClass = 1;
+
+    // Per ASCII character: white space, a character variables are made of, or neither.
+    private static readonly byte[] CharacterClasses = [.. Enumerable.Range(0, 128).Select(c =>
+        char.IsWhiteSpace((char)c) ? WhiteSpaceClass : "0123456789/\\@.:\"'=,()[]{}".Contains((char)c, StringComparison.Ordinal) ? SpecialClass : (byte)0)];
     private static readonly SearchValues<char> AnyWhiteSpace = SearchValues.Create(
         [.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace)]);
 
@@ -36,14 +41,16 @@ internal sealed partial class MessageScanner
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Calendar =
         CalendarWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private static readonly FrozenSet<int> CalendarPrefixes = CalendarWords
-        .Select(w => (w[0] << 16) | (w[1] << 8) | w[2]).ToFrozenSet();
+    private static readonly ulong[] CalendarPrefixes = PrefixTable(CalendarWords);
 
     // Top-level domains common in logs; a dotted lowercase name ending in one of them is a host name, not a package.
     private static readonly FrozenSet<string> TopLevelDomains = FrozenSet.Create(StringComparer.Ordinal,
         "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "io", "co", "uk", "de", "fr", "jp", "cn", "ru", "pl",
         "nl", "au", "ca", "it", "es", "br", "kr", "tw", "hk", "in", "ch", "se", "no", "fi", "dk", "be", "at", "cz", "local",
         "localdomain", "internal", "lan", "arpa", "us", "eu");
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Domains =
+        TopLevelDomains.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private char[] _masked = new char[256];
     private int _maskedLength;
@@ -57,35 +64,13 @@ internal sealed partial class MessageScanner
     {
         _maskedLength = 0;
         _count = 0;
-        var whiteSpace = System.Text.Ascii.IsValid(message) ? AsciiWhiteSpace : AnyWhiteSpace;
-        var i = 0;
-        while (true)
+        if (System.Text.Ascii.IsValid(message))
         {
-            var skip = message[i..].IndexOfAnyExcept(whiteSpace);
-            if (skip < 0)
-            {
-                break;
-            }
-
-            i += skip;
-            var length = message[i..].IndexOfAny(whiteSpace);
-            var raw = length < 0 ? message[i..] : message.Slice(i, length);
-            i += raw.Length;
-            var start = _maskedLength;
-            if (raw.IndexOfAny(Special) < 0)
-            {
-                Append(raw);
-            }
-            else
-            {
-                MaskToken(raw);
-            }
-
-            AddToken(start, _maskedLength - start);
-            if (i >= message.Length)
-            {
-                break;
-            }
+            SplitAscii(message);
+        }
+        else
+        {
+            SplitUnicode(message);
         }
 
         _keyLength = 0;
@@ -94,34 +79,108 @@ internal sealed partial class MessageScanner
         for (var t = 0; t < _count; t++)
         {
             var token = Token(t);
-            if (IsCalendarWord(token))
+            if (token.Length >= 3 && IsCalendarWord(token))
             {
                 if ((t > 0 && IsDatePart(Token(t - 1))) || (t + 1 < _count && IsDatePart(Token(t + 1))))
                 {
                     token = Wildcard;
                 }
             }
-            else if (IsTimeZone(token) && t > 0 && t + 1 < _count && Token(t - 1).SequenceEqual(Wildcard) && Token(t + 1).SequenceEqual(Wildcard))
+            else if (token.Length is 3 or 4 && IsTimeZone(token) && t > 0 && t + 1 < _count && Token(t - 1).SequenceEqual(Wildcard) && Token(t + 1).SequenceEqual(Wildcard))
             {
                 token = Wildcard;
             }
 
-            if (lastStart >= 0 && token.Contains(Wildcard, StringComparison.Ordinal) && _key.AsSpan(lastStart, lastLength).SequenceEqual(token))
+            if (lastStart >= 0 && _key.AsSpan(lastStart, lastLength).SequenceEqual(token) && token.IndexOf(Wildcard) >= 0)
             {
                 continue;
             }
 
+            if (_keyLength + token.Length + 1 > _key.Length)
+            {
+                Array.Resize(ref _key, Math.Max(_key.Length * 2, _keyLength + token.Length + 1));
+            }
+
             if (_keyLength > 0)
             {
-                AppendKey(" ");
+                _key[_keyLength++] = ' ';
             }
 
             lastStart = _keyLength;
             lastLength = token.Length;
-            AppendKey(token);
+            token.CopyTo(_key.AsSpan(_keyLength));
+            _keyLength += token.Length;
         }
 
         return _key.AsSpan(0, _keyLength);
+    }
+
+    // ASCII text (nearly every log line): one scalar pass finds the tokens and whether each needs masking.
+    private void SplitAscii(ReadOnlySpan<char> message)
+    {
+        var classes = CharacterClasses;
+        var i = 0;
+        while (i < message.Length)
+        {
+            if (classes[message[i]] == WhiteSpaceClass)
+            {
+                i++;
+                continue;
+            }
+
+            var first = i;
+            var seen = 0;
+            for (; i < message.Length; i++)
+            {
+                var kind = classes[message[i]];
+                if (kind == WhiteSpaceClass)
+                {
+                    break;
+                }
+
+                seen |= kind;
+            }
+
+            AddRawToken(message[first..i], seen != 0);
+        }
+    }
+
+    private void SplitUnicode(ReadOnlySpan<char> message)
+    {
+        var i = 0;
+        while (true)
+        {
+            var skip = message[i..].IndexOfAnyExcept(AnyWhiteSpace);
+            if (skip < 0)
+            {
+                break;
+            }
+
+            i += skip;
+            var length = message[i..].IndexOfAny(AnyWhiteSpace);
+            var raw = length < 0 ? message[i..] : message.Slice(i, length);
+            i += raw.Length;
+            AddRawToken(raw, raw.IndexOfAny(Special) >= 0);
+            if (i >= message.Length)
+            {
+                break;
+            }
+        }
+    }
+
+    private void AddRawToken(ReadOnlySpan<char> raw, bool special)
+    {
+        var start = _maskedLength;
+        if (special)
+        {
+            MaskToken(raw);
+        }
+        else
+        {
+            Append(raw);
+        }
+
+        AddToken(start, _maskedLength - start);
     }
 
     private ReadOnlySpan<char> Token(int index) => _masked.AsSpan(_tokens[index].Start, _tokens[index].Length);
@@ -134,9 +193,10 @@ internal sealed partial class MessageScanner
             return false;
         }
 
-        // Most words are ruled out by their first three letters without hashing the word.
-        var prefix = ((token[0] | 0x20) << 16) | ((token[1] | 0x20) << 8) | (token[2] | 0x20);
-        return CalendarPrefixes.Contains(prefix) && !token.ContainsAnyExcept(AsciiLetters) && Calendar.Contains(token);
+        // Most words are ruled out by their first three letters, one bit in a table, without hashing the word.
+        var prefix = PrefixIndex(token);
+        return prefix >= 0 && (CalendarPrefixes[prefix >> 6] & (1UL << prefix)) != 0
+            && !token.ContainsAnyExcept(AsciiLetters) && Calendar.Contains(token);
     }
 
     private static bool IsDatePart(ReadOnlySpan<char> token) =>
@@ -162,7 +222,7 @@ internal sealed partial class MessageScanner
 
     private void MaskToken(ReadOnlySpan<char> raw)
     {
-        if (raw.Contains("://", StringComparison.Ordinal))
+        if (raw.IndexOf("://") >= 0)
         {
             Append(Wildcard);
             return;
@@ -175,14 +235,14 @@ internal sealed partial class MessageScanner
             return;
         }
 
-        if (IsHardwareAddress(raw.TrimEnd(",;")))
+        if (raw.Length >= 17 && IsHardwareAddress(raw.TrimEnd(",;")))
         {
             Append(Wildcard);
             Append(raw[raw.TrimEnd(",;").Length..]);
             return;
         }
 
-        var quoted = raw.TrimEnd(".,;");
+        var quoted = raw[0] is '"' or '\'' ? raw.TrimEnd(".,;") : default;
         if (quoted.Length >= 2 && quoted[0] is '"' or '\'' && quoted[^1] == quoted[0] && quoted[1..^1].IndexOfAny('"', '\'') < 0)
         {
             Append(Wildcard);
@@ -190,21 +250,28 @@ internal sealed partial class MessageScanner
             return;
         }
 
+        // One scalar pass: parts are short, and a table lookup per character beats a vectorised call per part.
         var tokenStart = _maskedLength;
         var partStart = 0;
+        var digit = false;
+        var anyVariable = false;
         for (var j = 0; j <= raw.Length; j++)
         {
-            if (j < raw.Length && !Delimiters.Contains(raw[j]))
+            var c = j < raw.Length ? raw[j] : ' ';
+            if (j < raw.Length && !(c < 128 && DelimiterTable[c]))
             {
+                digit |= char.IsAsciiDigit(c);
                 continue;
             }
 
             if (j > partStart)
             {
                 var part = raw[partStart..j];
-                if (IsVariablePart(part))
+                if (digit || IsVariableWord(part))
                 {
-                    if (!_masked.AsSpan(tokenStart, _maskedLength - tokenStart).EndsWith(Wildcard, StringComparison.Ordinal))
+                    anyVariable = true;
+                    var written = _masked.AsSpan(tokenStart, _maskedLength - tokenStart);
+                    if (written.Length < Wildcard.Length || !written[^Wildcard.Length..].SequenceEqual(Wildcard))
                     {
                         Append(Wildcard);
                     }
@@ -217,16 +284,17 @@ internal sealed partial class MessageScanner
 
             if (j < raw.Length)
             {
-                Append(raw.Slice(j, 1));
+                AppendChar(c);
             }
 
             partStart = j + 1;
+            digit = false;
         }
 
         // An address with its port, a clock time, a dotted version: one variable, not several.
         var masked = _masked.AsSpan(tokenStart, _maskedLength - tokenStart);
-        var core = masked.TrimEnd(",;:");
-        if (core.Contains(Wildcard, StringComparison.Ordinal) && IsOnlyVariablesAndAddressPunctuation(core))
+        var core = anyVariable ? masked.TrimEnd(",;:") : default;
+        if (anyVariable && IsOnlyVariablesAndAddressPunctuation(core))
         {
             var trailing = masked.Length - core.Length;
             masked.Slice(core.Length, trailing).CopyTo(masked[Wildcard.Length..]);
@@ -277,32 +345,40 @@ internal sealed partial class MessageScanner
         return true;
     }
 
-    private static bool IsVariablePart(ReadOnlySpan<char> part)
+    // A part without digits that is still a value: an e-mail address, a path, a host name under a known domain.
+    private static bool IsVariableWord(ReadOnlySpan<char> part)
     {
-        if (part.IndexOfAnyInRange('0', '9') >= 0)
+        var at = -1;
+        var lastDot = -1;
+        var slashes = 0;
+        for (var k = 0; k < part.Length; k++)
+        {
+            switch (part[k])
+            {
+                case '@':
+                    at = k;
+                    break;
+                case '.':
+                    lastDot = k;
+                    break;
+                case '/' or '\\':
+                    slashes++;
+                    break;
+            }
+        }
+
+        if (at >= 0 && lastDot > at)
         {
             return true;
         }
 
-        var at = part.LastIndexOf('@');
-        if (at >= 0 && part[(at + 1)..].Contains('.'))
+        if (slashes >= 2 || (part.Length > 1 && (part[0] == '/' || part.StartsWith("./") || part.StartsWith("../") || part.StartsWith("~/"))))
         {
             return true;
         }
 
-        if (part.Count('/') + part.Count('\\') >= 2
-            || (part.Length > 1 && (part[0] == '/' || part.StartsWith("./") || part.StartsWith("../") || part.StartsWith("~/"))))
-        {
-            return true;
-        }
-
-        if (part.Contains('.') && HostName().IsMatch(part))
-        {
-            var dot = part.LastIndexOf('.');
-            return TopLevelDomains.GetAlternateLookup<ReadOnlySpan<char>>().Contains(part[(dot + 1)..]);
-        }
-
-        return false;
+        // The top-level domain first: it rules out class and package names without running the expression.
+        return lastDot > 0 && Domains.Contains(part[(lastDot + 1)..]) && HostName().IsMatch(part);
     }
 
     private void Append(ReadOnlySpan<char> text)
@@ -327,6 +403,16 @@ internal sealed partial class MessageScanner
         _keyLength += text.Length;
     }
 
+    private void AppendChar(char c)
+    {
+        if (_maskedLength == _masked.Length)
+        {
+            Array.Resize(ref _masked, _masked.Length * 2);
+        }
+
+        _masked[_maskedLength++] = c;
+    }
+
     private void AddToken(int start, int length)
     {
         if (_count == _tokens.Length)
@@ -335,6 +421,38 @@ internal sealed partial class MessageScanner
         }
 
         _tokens[_count++] = (start, length);
+    }
+
+    // The first three letters, case-insensitively, as a number below 26³; -1 when they are not all ASCII letters.
+    private static int PrefixIndex(ReadOnlySpan<char> word)
+    {
+        var a = (word[0] | 0x20) - 'a';
+        var b = (word[1] | 0x20) - 'a';
+        var c = (word[2] | 0x20) - 'a';
+        return (uint)a < 26 && (uint)b < 26 && (uint)c < 26 ? (((a * 26) + b) * 26) + c : -1;
+    }
+
+    private static ulong[] PrefixTable(IEnumerable<string> words)
+    {
+        var table = new ulong[((26 * 26 * 26) + 63) / 64];
+        foreach (var word in words)
+        {
+            var index = PrefixIndex(word);
+            table[index >> 6] |= 1UL << index;
+        }
+
+        return table;
+    }
+
+    private static bool[] Table(string characters)
+    {
+        var table = new bool[128];
+        foreach (var c in characters)
+        {
+            table[c] = true;
+        }
+
+        return table;
     }
 
     [GeneratedRegex(@"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$", RegexOptions.CultureInvariant)]
