@@ -2,7 +2,7 @@ using HealingGrains.Core.Fingerprinting;
 
 namespace HealingGrains.Core.Tests;
 
-public sealed class TemplateMinerTests
+public sealed class TemplateMinerTests(ITestOutputHelper output)
 {
     [Fact]
     public void MessagesThatDifferOnlyInValuesShareACluster()
@@ -113,6 +113,34 @@ public sealed class TemplateMinerTests
         Assert.Equal("0a1b2c3d4e5f6071", miner.Add("Receiving block blk_-160899 src: /10.251.42.84:57069 dest: /10.251.42.84:50010").ClusterId);
         Assert.Equal("1b2c3d4e5f607182", miner.Add("PacketResponder 2 for block blk_38865 terminating").ClusterId);
         Assert.Equal(2, miner.ClusterCount);
+    }
+
+    [Fact]
+    public void WithBothCapsFullAMinerHoldsLessThan48Megabytes()
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var miner = new TemplateMiner();
+        var random = new Random(11);
+        string Word() => new([.. Enumerable.Range(0, 3 + random.Next(6)).Select(_ => (char)('a' + random.Next(26)))]);
+
+        // 12,000 distinct 15-token events fill the cluster cap; then 40,000 messages of 20 events, each naming another
+        // user and host, fill the shape cap to just under 50,000.
+        for (var i = 0; i < 12_000; i++)
+        {
+            miner.Add(string.Join(' ', Enumerable.Range(0, 14).Select(_ => Word())) + " " + i);
+        }
+
+        for (var i = 0; i < 40_000; i++)
+        {
+            miner.Add($"event{i % 20} failed for user {Word()} on host {Word()} after {i} ms with code {i % 7} and no retry left");
+        }
+
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        output.WriteLine($"{miner.ClusterCount} clusters, {miner.ShapeCount} shapes: {held / 1024.0 / 1024.0:F1} MiB");
+        Assert.InRange(miner.ClusterCount, 9_000, miner.Options.MaxClusters);
+        Assert.InRange(miner.ShapeCount, 45_000, miner.Options.MaxShapes);
+        Assert.InRange(held, 1, 48L * 1024 * 1024);
+        GC.KeepAlive(miner);
     }
 
     [Fact]

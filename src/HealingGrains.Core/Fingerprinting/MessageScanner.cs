@@ -222,12 +222,6 @@ internal sealed partial class MessageScanner
 
     private void MaskToken(ReadOnlySpan<char> raw)
     {
-        if (raw.IndexOf("://") >= 0)
-        {
-            Append(Wildcard);
-            return;
-        }
-
         // A Windows path: the drive's colon is not a delimiter.
         if (raw.Length > 2 && char.IsAsciiLetter(raw[0]) && raw[1] == ':' && raw[2] is '\\' or '/')
         {
@@ -284,6 +278,14 @@ internal sealed partial class MessageScanner
 
             if (j < raw.Length)
             {
+                if (c == ':' && j + 2 < raw.Length && raw[j + 1] == '/' && raw[j + 2] == '/')
+                {
+                    // A URL is one variable, whatever it holds.
+                    _maskedLength = tokenStart;
+                    Append(Wildcard);
+                    return;
+                }
+
                 AppendChar(c);
             }
 
@@ -328,7 +330,7 @@ internal sealed partial class MessageScanner
     {
         while (masked.Length > 0)
         {
-            if (masked.StartsWith(Wildcard, StringComparison.Ordinal))
+            if (masked.Length >= 3 && masked[0] == '<' && masked[1] == '*' && masked[2] == '>')
             {
                 masked = masked[Wildcard.Length..];
             }
