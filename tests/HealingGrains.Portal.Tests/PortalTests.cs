@@ -325,8 +325,8 @@ public sealed class PortalTests(PortalFixture fixture)
     public async Task AnAdminSplitsAFingerprintByTemplateAndTheListMarksTheNewOne()
     {
         var tenant = await fixture.NewTenantAsync();
-        await tenant.SendErrorAsync("Inventory timed out after 3000 ms on shelf alpha");
-        await tenant.SendErrorAsync("Inventory timed out after 2000 ms on shelf beta");
+        await tenant.SendErrorAsync("Inventory timed out after 3000 ms on host alpha");
+        await tenant.SendErrorAsync("Inventory timed out after 2000 ms on host beta");
         var source = Assert.Single(await WaitForFingerprintsAsync(tenant, 1, count: 2));
         var page = await fixture.SignInAsync(tenant);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Approvals" })).ToBeVisibleAsync();
@@ -337,8 +337,8 @@ public sealed class PortalTests(PortalFixture fixture)
         await page.GetByLabel("Template of the events to split off").FillAsync("<*> <*>");
         await page.GetByRole(AriaRole.Button, new() { Name = "Split off" }).ClickAsync();
         await Assertions.Expect(page.Locator("#template-error")).ToContainTextAsync("literal");
-        await page.GetByLabel("Template of the events to split off").FillAsync(source.Template.Replace("shelf <*>", "shelf alpha", StringComparison.Ordinal));
-        await page.GetByLabel("Reason for splitting").FillAsync("shelf alpha has its own sensor");
+        await page.GetByLabel("Template of the events to split off").FillAsync(source.Template.Replace("host <*>", "host alpha", StringComparison.Ordinal));
+        await page.GetByLabel("Reason for splitting").FillAsync("host alpha has its own sensor");
         await page.GetByRole(AriaRole.Button, new() { Name = "Split off" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Split off as");

@@ -89,6 +89,8 @@ public sealed class FingerprintGroupingApiTests(HostFixture host)
         var splitId = split.GetProperty("id").GetString()!;
         Assert.Equal($"/api/v1/fingerprints/{splitId}", response.Headers.Location?.OriginalString);
         Assert.Equal(0, split.GetProperty("count").GetInt64());
+        Assert.Equal(JsonValueKind.Null, split.GetProperty("firstSeen").ValueKind);
+        Assert.Equal(JsonValueKind.Null, split.GetProperty("lastSeen").ValueKind);
         Assert.Equal(sourceId, split.GetProperty("splitFrom").GetString());
         Assert.Equal("Disk full on node alpha after <*> writes", split.GetProperty("template").GetString());
         var all = await (await tenant.Admin.GetAsync("/api/v1/fingerprints", Api.Ct)).JsonAsync();

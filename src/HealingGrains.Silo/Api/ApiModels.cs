@@ -120,11 +120,11 @@ public sealed class FingerprintResponse
     /// <summary>All occurrences.</summary>
     public long Count { get; init; }
 
-    /// <summary>Earliest occurrence.</summary>
-    public DateTimeOffset FirstSeen { get; init; }
+    /// <summary>Earliest occurrence; null before the first (a fingerprint just split off).</summary>
+    public DateTimeOffset? FirstSeen { get; init; }
 
-    /// <summary>Latest occurrence.</summary>
-    public DateTimeOffset LastSeen { get; init; }
+    /// <summary>Latest occurrence; null before the first.</summary>
+    public DateTimeOffset? LastSeen { get; init; }
 
     /// <summary>Deployments it was seen on.</summary>
     public IReadOnlyList<string> Deployments { get; init; } = [];
