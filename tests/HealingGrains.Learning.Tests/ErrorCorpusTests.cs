@@ -1,0 +1,42 @@
+using HealingGrains.Learning.Corpus;
+
+namespace HealingGrains.Learning.Tests;
+
+public sealed class ErrorCorpusTests
+{
+    [Fact]
+    public void TheCorpusHasAtLeast2000MessagesOverEveryCategory()
+    {
+        var corpus = ErrorCorpus.Generate();
+
+        Assert.True(corpus.Count >= 2_000, $"{corpus.Count} messages");
+        Assert.All(Enum.GetValues<ErrorCategory>(), c => Assert.True(corpus.Count(e => e.Category == c) >= 150, $"{c}: {corpus.Count(e => e.Category == c)}"));
+        Assert.All(corpus, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
+        Assert.Contains(corpus, e => e.StackTrace is not null);
+    }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameCorpusAndAnotherSeedOtherValues()
+    {
+        Assert.Equal(ErrorCorpus.Generate(), ErrorCorpus.Generate());
+        Assert.NotEqual(ErrorCorpus.Generate(1).Select(e => e.Message), ErrorCorpus.Generate(2).Select(e => e.Message));
+    }
+
+    [Fact]
+    public void EveryCategoryHasFamiliesOnBothSidesOfTheHeldOutSplitAndNoFamilyOnBoth()
+    {
+        foreach (var category in Enum.GetValues<ErrorCategory>())
+        {
+            var families = ErrorCorpus.Families.Where(f => f.Category == category).ToList();
+            Assert.Contains(families, ErrorCorpus.IsHeldOut);
+            Assert.Contains(families, f => !ErrorCorpus.IsHeldOut(f));
+        }
+
+        Assert.Equal(ErrorCorpus.Families.Count, ErrorCorpus.Families.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ErrorCorpus.Families, f => Assert.False(string.IsNullOrWhiteSpace(f.Source)));
+    }
+
+    [Fact]
+    public void NoTemplateIsLeftWithAnUnfilledSlot() =>
+        Assert.All(ErrorCorpus.Generate(), e => Assert.DoesNotMatch(@"\{[a-z]+\}", e.Message + e.StackTrace));
+}
