@@ -5,12 +5,12 @@ namespace HealingGrains.Learning.Tests;
 public sealed class ErrorCorpusTests
 {
     [Fact]
-    public void TheCorpusHasAtLeast2000MessagesOverEveryCategory()
+    public void TheCorpusHasAtLeast3000MessagesOverEveryCategory()
     {
         var corpus = ErrorCorpus.Generate();
 
-        Assert.True(corpus.Count >= 2_000, $"{corpus.Count} messages");
-        Assert.All(Enum.GetValues<ErrorCategory>(), c => Assert.True(corpus.Count(e => e.Category == c) >= 150, $"{c}: {corpus.Count(e => e.Category == c)}"));
+        Assert.True(corpus.Count >= 3_000, $"{corpus.Count} messages");
+        Assert.All(Enum.GetValues<ErrorCategory>(), c => Assert.True(corpus.Count(e => e.Category == c) >= 300, $"{c}: {corpus.Count(e => e.Category == c)}"));
         Assert.All(corpus, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
         Assert.Contains(corpus, e => e.StackTrace is not null);
     }

@@ -10,7 +10,7 @@ namespace HealingGrains.Learning.Corpus;
 public sealed record Family(
     ErrorCategory Category, string Name, string Source, string? ExceptionType, IReadOnlyList<string> Templates, string? Stack = null);
 
-/// <summary>The families of <see cref="ErrorCorpus"/>: five per category, written for this project.</summary>
+/// <summary>The families of <see cref="ErrorCorpus"/>: eight per category, written for this project.</summary>
 internal static class CorpusFamilies
 {
     private const string DotNetFrames = "   at Shop.{class}.{method}() in /src/Shop/{class}.cs:line {line}\n   at Shop.Api.Endpoints.Handle(HttpContext context) in /src/Shop/Api/Endpoints.cs:line {line}";
@@ -174,5 +174,85 @@ internal static class CorpusFamilies
             ["CPU usage at {pct}% for {s} s on {pod}", "HorizontalPodAutoscaler {svc} is at max replicas ({small}) with CPU at {pct}%", "Load shedding: {pct}% CPU, rejecting new requests on {pod}"]),
         new(ErrorCategory.Capacity, "quota-exceeded", "Cloud quotas and plan limits", null,
             ["Operation could not be completed as it results in exceeding approved Total Regional Cores quota in {region}", "QuotaExceeded: storage account in {region} reached its limit", "Plan limit reached: {n} of {n} monthly requests used by {client}"]),
+        // More kinds per category (families 6 to 8), so that a held-out family is measured against seven known ones.
+        new(ErrorCategory.Database, "redis-readonly-replica", "Redis as a primary store after a failover", "StackExchange.Redis.RedisServerException",
+            ["READONLY You can't write against a read only replica.", "LOADING Redis is loading the dataset in memory", "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk"]),
+        new(ErrorCategory.Database, "cosmos-conflict", "Azure Cosmos DB and document database write conflicts", "Microsoft.Azure.Cosmos.CosmosException",
+            ["Response status code does not indicate success: Conflict (409); Substatus: 0; Entity with the specified id already exists in the system.", "Response status code does not indicate success: PreconditionFailed (412); one of the specified pre-condition is not met", "Response status code does not indicate success: NotFound (404); Resource Not Found in database {db}"]),
+        new(ErrorCategory.Database, "sql-constraint", "Constraint and schema violations in SQL databases", null,
+            ["23503: insert or update on table \"{table}\" violates foreign key constraint \"fk_{table}_{field}\"", "Cannot insert the value NULL into column '{field}', table '{db}.dbo.{table}'; column does not allow nulls. INSERT fails.", "ERROR 1146 (42S02): Table '{db}.{table}' doesn't exist"]),
+
+        new(ErrorCategory.Network, "http-proxy", "Proxies and load balancers dropping connections", null,
+            ["502 Bad Gateway: upstream connect error or disconnect/reset before headers. reset reason: connection failure", "Proxy CONNECT aborted while tunnelling to {host}:{port}", "An existing connection was forcibly closed by the remote host ({ip}:{port})"]),
+        new(ErrorCategory.Network, "socket-exhaustion", "Ephemeral port and socket errors", "System.Net.Sockets.SocketException",
+            ["Only one usage of each socket address (protocol/network address/port) is normally permitted {ip}:{port}", "Cannot assign requested address ({ip}:{port})", "Address already in use: bind to {ip}:{port}"]),
+        new(ErrorCategory.Network, "packet-loss", "Broken pipes and half-closed sockets", null,
+            ["write: broken pipe while sending to {ip}:{port}", "EPIPE: broken pipe, write to {host}", "Software caused connection abort: socket write error to {host}:{port}"]),
+
+        new(ErrorCategory.MemoryAndResources, "node-heap", "Node.js and V8 heap exhaustion", null,
+            ["FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory", "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory", "<--- Last few GCs ---> [{n}:0x{hex}] {ms} ms: Mark-sweep {mb} ({mb}) -> {mb} ({mb}) MB"]),
+        new(ErrorCategory.MemoryAndResources, "memory-pressure", "Memory pressure warnings from runtimes and caches", null,
+            ["GC heap hard limit of {mb} MB reached; allocation of {n} bytes failed", "Memory usage {pct}% of the container limit ({mb} MiB) on {pod}", "Cache evicted {n} entries under memory pressure in {svc}"]),
+        new(ErrorCategory.MemoryAndResources, "handle-leak", "Leaked handles and processes", null,
+            ["Process {n} holds {n} handles, above the {n} limit", "fork: retry: Resource temporarily unavailable (process limit {n} reached)", "Cannot allocate memory: fork failed for worker {small}"]),
+
+        new(ErrorCategory.Storage, "disk-io-errors", "Disk I/O errors from the kernel and databases", null,
+            ["blk_update_request: I/O error, dev sdb, sector {n}", "EIO: i/o error, read from '{path}'", "could not read block {n} in file \"base/{n}/{n}\": read only 0 of 8192 bytes"]),
+        new(ErrorCategory.Storage, "inode-exhaustion", "Inode and directory limits", null,
+            ["No space left on device (inodes exhausted on /var/lib/app, {pct}% used)", "Cannot create directory '{path}': Too many links", "ENOSPC: System limit for number of file watchers reached, watch '{path}'"]),
+        new(ErrorCategory.Storage, "file-locked", "Files locked by other processes", "System.IO.IOException",
+            ["The process cannot access the file '{path}' because it is being used by another process.", "Text file busy: '{path}'", "Resource deadlock would occur while locking '{path}'"]),
+
+        new(ErrorCategory.Configuration, "connection-string", "Connection strings and endpoints set wrong", "System.ArgumentException",
+            ["Keyword not supported: 'server name'.", "Invalid value for key 'Port' in connection string {key}", "The connection string for {db} is empty; set {key}"]),
+        new(ErrorCategory.Configuration, "secret-missing", "Secrets and Key Vault references that do not resolve", null,
+            ["Key Vault reference to secret '{key}' could not be resolved: SecretNotFound", "Environment variable {key} is not set", "Secret '{key}' not found in namespace {ns}"]),
+        new(ErrorCategory.Configuration, "settings-conflict", "Contradictory settings", null,
+            ["Both {key} and Features:LegacyCheckout are enabled; they cannot be combined", "MinPoolSize ({small}) is greater than MaxPoolSize ({small}) in {key}", "Setting {key} must be between 1 and 100, got {n}"]),
+
+        new(ErrorCategory.Dependency, "soap-fault", "Legacy SOAP and XML services", "System.ServiceModel.FaultException",
+            ["The server was unable to process the request due to an internal error in {svc}.", "soap:Server Unhandled exception in partner service {svc}", "The remote server returned an error: (500) Internal Server Error. Service: {svc}"]),
+        new(ErrorCategory.Dependency, "webhook-failure", "Webhooks and callbacks to partners failing", null,
+            ["Webhook delivery to {client} failed with {status} after {small} attempts", "Partner {client} callback returned {status}: service unavailable", "Notification provider {svc} rejected the request: internal error"]),
+        new(ErrorCategory.Dependency, "search-cluster", "Search and analytics clusters answering errors", null,
+            ["Elasticsearch cluster {svc} is red: {small} primary shards unassigned", "search_phase_execution_exception: all shards failed on index {table}", "OpenSearch responded {status} to bulk request for index {table}"]),
+
+        new(ErrorCategory.Authentication, "csrf-cookie", "Web sign-in and antiforgery failures", null,
+            ["The antiforgery token could not be decrypted.", "The cookie '.AspNetCore.Identity.Application' was rejected: invalid or expired", "Correlation failed. Unknown location during sign-in for user {user}"]),
+        new(ErrorCategory.Authentication, "signature-invalid", "Signature and audience validation", "Microsoft.IdentityModel.Tokens.SecurityTokenInvalidSignatureException",
+            ["IDX10503: Signature validation failed. Token does not have a kid. Keys tried: '[PII is hidden]'", "IDX10214: Audience validation failed. Audiences: 'api://{guid}'. Did not match: validationParameters.ValidAudience", "IDX10205: Issuer validation failed. Issuer: 'https://sts.example.com/{guid}/'"]),
+        new(ErrorCategory.Authentication, "account-locked", "Locked and disabled accounts", null,
+            ["User account '{user}' is locked out after {small} failed sign-in attempts", "The user account has been disabled: {user}", "AADSTS50053: The account is locked, you've tried to sign in too many times with an incorrect user ID or password."]),
+
+        new(ErrorCategory.TimeoutAndLatency, "lock-wait", "Waits for locks and leases that run out", null,
+            ["Timed out after {ms} ms waiting for lock orders:{n}", "Could not acquire lease on {queue} within {s} s", "Distributed lock '{field}' not acquired in {ms} ms"]),
+        new(ErrorCategory.TimeoutAndLatency, "orleans-timeout", "Actor and RPC response timeouts", "System.TimeoutException",
+            ["Response did not arrive on time in 00:00:30 for message: Request [S{ip}:{port}]->[S{ip}:{port}] {class}.{method}", "The operation has timed out after {ms} ms.", "Deadline exceeded after {s} s calling {svc}"]),
+        new(ErrorCategory.TimeoutAndLatency, "queue-latency", "Messages processed too late", null,
+            ["Message {guid} from {queue} processed {s} s after it was sent; maximum allowed delay is 30 s", "End-to-end latency of {queue} at {ms} ms", "Event {guid} arrived {s} s late at {svc}"]),
+
+        new(ErrorCategory.CodeDefect, "java-npe", "JVM exceptions from application code", "java.lang.NullPointerException",
+            ["Cannot invoke \"String.length()\" because \"{field}\" is null", "Cannot read field \"{field}\" because \"order\" is null", "null"],
+            "\tat com.acme.orders.{class}.{method}({class}.java:{line})\n\tat com.acme.orders.Controller.handle(Controller.java:{line})"),
+        new(ErrorCategory.CodeDefect, "javascript-typeerror", "JavaScript runtime errors", null,
+            ["TypeError: Cannot read properties of undefined (reading '{field}')", "TypeError: {field}.map is not a function", "ReferenceError: {field} is not defined"],
+            "    at {method} (/app/src/{class}.js:{line}:{small})\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)"),
+        new(ErrorCategory.CodeDefect, "format-argument", "Argument and format errors in application code", "System.ArgumentException",
+            ["An item with the same key has already been added. Key: {field}", "Input string was not in a correct format.", "The value '{n}' is not valid for {field}. (Parameter 'value')"],
+            DotNetFrames),
+
+        new(ErrorCategory.Deployment, "helm-release", "Helm and deployment tooling failures", null,
+            ["Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress for release {svc}", "Error: UPGRADE FAILED: timed out waiting for the condition on deployment {svc}", "rollout status: deployment \"{svc}\" exceeded its progress deadline"]),
+        new(ErrorCategory.Deployment, "regression-after-release", "Error spikes that start with a new version", null,
+            ["Error rate of {svc} rose from 0.1% to {pct}% within {s} s of version {version}", "New release {version} of {svc}: {n} errors in the first minute, previous version had 0", "Canary {version} failed analysis: success rate below threshold"]),
+        new(ErrorCategory.Deployment, "container-start", "Containers that do not start after a release", null,
+            ["Error: failed to create containerd task: exec: \"/app/entrypoint.sh\": permission denied", "standard_init_linux.go:228: exec user process caused: exec format error", "Container {pod} exited with code 139 right after start (version {version})"]),
+
+        new(ErrorCategory.Capacity, "disk-iops", "Provisioned throughput exhausted", null,
+            ["IOPS limit of {n} reached on volume for {db}; requests are throttled", "Throughput limit exceeded for storage account; server busy (503 ServerBusy)", "Provisioned throughput of {n} RU/s exceeded on container {table}"]),
+        new(ErrorCategory.Capacity, "concurrency-limit", "Concurrency limits and admission control", null,
+            ["Concurrency limit of {small} requests reached for {client}; request queued", "Rejected by admission control: {n} requests in flight, limit {n}", "Server is too busy to process the request ({n} active sessions, max {n})"]),
+        new(ErrorCategory.Capacity, "scale-limit", "Autoscaling that cannot add capacity", null,
+            ["0/{small} nodes are available: {small} Insufficient cpu, {small} Insufficient memory. preemption: 0/{small} nodes are available", "Cluster autoscaler: max node group size reached for pool {ns}", "Cannot scale {svc} above {small} replicas: namespace quota exhausted"]),
     ];
 }
