@@ -34,6 +34,7 @@ public static class HealingGrainsHostingExtensions
         var services = builder.Services;
         services.AddOptions<HealingGrainsOptions>().BindConfiguration(HealingGrainsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HealingGrainsOptions>, HealingGrainsOptionsValidator>();
+        services.AddOptions<HealingGrains.Grains.Models.ModelRegistryOptions>().BindConfiguration("HealingGrains:Models");
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<IRowStore>(sp =>
