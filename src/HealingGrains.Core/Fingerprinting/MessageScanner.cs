@@ -20,7 +20,10 @@ internal sealed partial class MessageScanner
 {
     private const string Wildcard = VariableMasker.Wildcard;
 
-    private static readonly SearchValues<char> Special = SearchValues.Create("0123456789/\\@.:\"'=,()[]{}");
+    // The characters variables are made of: a token without any of them is a word.
+    private const string SpecialCharacters = "0123456789/\\@.:\"'=,()[]{}";
+
+    private static readonly SearchValues<char> Special = SearchValues.Create(SpecialCharacters);
     private static readonly bool[] DelimiterTable = Table("=:,()[]{}\"'<>;");
     private static readonly SearchValues<char> AsciiLetters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
     private static readonly SearchValues<char> AddressPunctuation = SearchValues.Create(":.-/[],");
@@ -29,7 +32,7 @@ internal sealed partial class MessageScanner
 
     // Per ASCII character: white space, a character variables are made of, or neither.
     private static readonly byte[] CharacterClasses = [.. Enumerable.Range(0, 128).Select(c =>
-        char.IsWhiteSpace((char)c) ? WhiteSpaceClass : "0123456789/\\@.:\"'=,()[]{}".Contains((char)c, StringComparison.Ordinal) ? SpecialClass : (byte)0)];
+        char.IsWhiteSpace((char)c) ? WhiteSpaceClass : SpecialCharacters.Contains((char)c, StringComparison.Ordinal) ? SpecialClass : (byte)0)];
     private static readonly SearchValues<char> AnyWhiteSpace = SearchValues.Create(
         [.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace)]);
 

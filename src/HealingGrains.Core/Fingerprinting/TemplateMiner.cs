@@ -103,13 +103,6 @@ public sealed class TemplateMiner
         return best is null ? null : new TemplateMatch(best.Id, best.Template, Created: false, TemplateChanged: false);
     }
 
-    /// <summary>The message's masked tokens joined by single spaces, as the miner sees it.</summary>
-    public string Shape(string message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return _scanner.Scan(message).ToString();
-    }
-
     /// <summary>The cluster's current template.</summary>
     public string GetTemplate(string clusterId) =>
         _byId.TryGetValue(clusterId, out var cluster)

@@ -16,6 +16,7 @@ internal static partial class TokenRules
 {
     private const string Wildcard = VariableMasker.Wildcard;
 
+    // The scanner's delimiters without '<', '>' and ';': an affix must not cut into a variable's "<*>".
     private static readonly SearchValues<char> Delimiters = SearchValues.Create("=:,()[]{}\"'");
 
     // Nouns whose next word names a thing of that kind; lowercase only: "Instance spawned" starts a sentence.
