@@ -1,0 +1,191 @@
+using System.Text;
+using HealingGrains.Learning.Features;
+
+namespace HealingGrains.Learning.Models;
+
+/// <summary>
+/// The weights of a linear model trained by ML.NET, in the project's own small format, so that scoring is a dot
+/// product over the few buckets a vector touches (no ML.NET pipeline on the hot path). One class: a logistic
+/// probability; several: a softmax over the classes.
+/// </summary>
+/// <remarks>
+/// Format (little-endian): the ASCII magic <c>HGLM</c>, format version 1, the featurizer's name (which features the
+/// weights belong to), the dimension, the number of classes, each class name, one bias per class, then the weights
+/// bucket by bucket (all classes of bucket 0, then bucket 1, …).
+/// </remarks>
+public sealed class LinearModel
+{
+    private const int FormatVersion = 1;
+    private static readonly byte[] Magic = "HGLM"u8.ToArray();
+
+    private readonly float[] _bias;
+    private readonly float[] _weights;
+
+    internal LinearModel(string featurizer, int dimension, IReadOnlyList<string> classes, float[] bias, float[] weights)
+    {
+        if (bias.Length != classes.Count || weights.Length != dimension * classes.Count)
+        {
+            throw new ArgumentException("The weights do not match the dimension and classes.");
+        }
+
+        Featurizer = featurizer;
+        Dimension = dimension;
+        Classes = classes;
+        _bias = bias;
+        _weights = weights;
+    }
+
+    /// <summary>The name and version of the features the weights belong to.</summary>
+    public string Featurizer { get; }
+
+    /// <summary>The number of hashed buckets.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The classes, in score order.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>Writes one raw score (w·x + b) per class into <paramref name="scores"/>.</summary>
+    public void Score(FeatureVector features, Span<float> scores)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var classes = _bias.Length;
+        _bias.CopyTo(scores);
+        foreach (var i in features.Indices)
+        {
+            var value = features[i];
+            var row = _weights.AsSpan(i * classes, classes);
+            for (var c = 0; c < classes; c++)
+            {
+                scores[c] += row[c] * value;
+            }
+        }
+    }
+
+    /// <summary>The logistic probability of a one-class model.</summary>
+    public double Probability(FeatureVector features)
+    {
+        Span<float> score = stackalloc float[1];
+        Score(features, score);
+        return 1 / (1 + Math.Exp(-score[0]));
+    }
+
+    /// <summary>The most likely class and its softmax probability.</summary>
+    public (int Class, double Probability) Best(FeatureVector features)
+    {
+        Span<float> scores = stackalloc float[Classes.Count];
+        Score(features, scores);
+        var best = 0;
+        for (var c = 1; c < scores.Length; c++)
+        {
+            if (scores[c] > scores[best])
+            {
+                best = c;
+            }
+        }
+
+        var sum = 0.0;
+        foreach (var s in scores)
+        {
+            sum += Math.Exp(s - scores[best]);
+        }
+
+        return (best, 1 / sum);
+    }
+
+    /// <summary>The model in the format described above.</summary>
+    public byte[] Save()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(Featurizer);
+            writer.Write(Dimension);
+            writer.Write(Classes.Count);
+            foreach (var c in Classes)
+            {
+                writer.Write(c);
+            }
+
+            foreach (var b in _bias)
+            {
+                writer.Write(b);
+            }
+
+            foreach (var w in _weights)
+            {
+                writer.Write(w);
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads a model; throws <see cref="InvalidDataException"/> with the reason when the bytes are not one for <paramref name="featurizer"/>.</summary>
+    public static LinearModel Load(byte[] bytes, string featurizer)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            {
+                throw new InvalidDataException("These bytes are not a HealingGrains linear model (no HGLM header).");
+            }
+
+            var version = reader.ReadInt32();
+            if (version != FormatVersion)
+            {
+                throw new InvalidDataException($"Model format {version} is not supported; this build reads format {FormatVersion}.");
+            }
+
+            var stored = reader.ReadString();
+            if (stored != featurizer)
+            {
+                throw new InvalidDataException($"The model was trained on features '{stored}', not '{featurizer}'.");
+            }
+
+            var dimension = reader.ReadInt32();
+            var classes = reader.ReadInt32();
+            if (dimension is < 2 or > 1 << 20 || (dimension & (dimension - 1)) != 0 || classes is < 1 or > 64)
+            {
+                throw new InvalidDataException($"A dimension of {dimension} and {classes} classes are out of range.");
+            }
+
+            var names = new string[classes];
+            for (var c = 0; c < classes; c++)
+            {
+                names[c] = reader.ReadString();
+            }
+
+            var bias = new float[classes];
+            for (var c = 0; c < classes; c++)
+            {
+                bias[c] = reader.ReadSingle();
+            }
+
+            if (reader.BaseStream.Length - reader.BaseStream.Position != (long)dimension * classes * sizeof(float))
+            {
+                throw new InvalidDataException("The model's weights are truncated or followed by other data.");
+            }
+
+            var weights = new float[dimension * classes];
+            for (var i = 0; i < weights.Length; i++)
+            {
+                weights[i] = reader.ReadSingle();
+            }
+
+            if (!bias.All(float.IsFinite) || !weights.All(float.IsFinite))
+            {
+                throw new InvalidDataException("The model holds weights that are not finite numbers.");
+            }
+
+            return new LinearModel(featurizer, dimension, names, bias, weights);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("The model's bytes end before the model does.");
+        }
+    }
+}
