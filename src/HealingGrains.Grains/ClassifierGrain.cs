@@ -7,7 +7,7 @@ namespace HealingGrains.Grains;
 
 /// <inheritdoc cref="IClassifierGrain"/>
 [ImplicitStreamSubscription(HealingStreams.DiagnosticsNamespace)]
-public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
+public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Models.ActiveModels models)
     : Grain, IClassifierGrain, IAsyncObserver<DiagnosticBatch>, IStreamSubscriptionObserver
 {
     private long _processed;
@@ -74,6 +74,19 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
             }
         }
 
+        // The category of each fingerprint in the batch, from its first event, by the active classifier; with the
+        // fail-safe on, no model is consulted.
+        if (observations.Count > 0
+            && await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync() is { AiEnabled: true }
+            && await models.ClassifierAsync() is { } classifier)
+        {
+            foreach (var builder in observations.Values)
+            {
+                var first = builder.First;
+                builder.Classify(classifier.Model.Classify(first.ExceptionType, first.Message, first.StackTrace).ToString(), classifier.Version);
+            }
+        }
+
         var recorded = await Task.WhenAll(observations.Select(async o =>
             (Id: o.Key, NewHere: await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, o.Key))
                 .RecordAsync(o.Value.Build()))));
@@ -98,6 +111,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
                 ExceptionType = o.Value.ExceptionType,
                 Template = o.Value.Template,
                 OccurredAt = o.Value.OccurredAt,
+                Category = o.Value.Category,
             })]);
         }
 
@@ -131,7 +145,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
     {
         if (!observations.TryGetValue(id, out var builder))
         {
-            builder = new ObservationBuilder(deployment, source, e.Message ?? e.ExceptionType ?? "", e.ExceptionType);
+            builder = new ObservationBuilder(deployment, source, e);
             observations.Add(id, builder);
         }
 
@@ -144,9 +158,21 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
     [LoggerMessage(Level = LogLevel.Error, Message = "The diagnostics stream of {Deployment} failed")]
     private static partial void LogStreamError(ILogger logger, Exception exception, string deployment);
 
-    private sealed class ObservationBuilder(string deployment, FingerprintSource source, string sample, string? exceptionType)
+    private sealed class ObservationBuilder(string deployment, FingerprintSource source, DiagnosticEvent first)
     {
-        public string? ExceptionType => exceptionType;
+        private string? _categoryModel;
+
+        public DiagnosticEvent First => first;
+
+        public string? ExceptionType => first.ExceptionType;
+
+        public string? Category { get; private set; }
+
+        public void Classify(string category, string model)
+        {
+            Category = category;
+            _categoryModel = model;
+        }
 
         public string Template => _template;
 
@@ -177,13 +203,15 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger)
         {
             Deployment = deployment,
             Template = _template,
-            ExceptionType = exceptionType,
-            SampleMessage = sample,
+            ExceptionType = first.ExceptionType,
+            SampleMessage = first.Message ?? first.ExceptionType ?? "",
             OccurredAt = _occurredAt,
             Source = source,
             Version = _version,
             Redirected = !_ownTemplate,
             SplitFrom = _splitFrom,
+            Category = Category,
+            CategoryModel = _categoryModel,
         };
     }
 

@@ -46,6 +46,11 @@ public sealed partial class DeploymentGrain
             {
                 state.Templates[occurrence.Id] = template;
             }
+
+            if (occurrence.Category is { } category && (state.Categories.Count < MaxTemplates || state.Categories.ContainsKey(occurrence.Id)))
+            {
+                state.Categories[occurrence.Id] = category;
+            }
         }
 
         Core.Temporal.MinuteBuckets.Prune(state.ErrorsPerMinute, now);
@@ -148,14 +153,42 @@ public sealed partial class DeploymentGrain
         string reasoning;
         ActionEvidence evidence;
         double confidence;
+        double risk;
+        string riskSource;
+        var context = Context(facts, followsVersion is not null, now);
         if (policy.AiEnabled)
         {
-            var (similar, similarCount) = await SimilarAsync(tenantId, fingerprintId, facts.ExceptionType);
+            var category = facts.Category;
+            var (similar, similarCount) = await SimilarAsync(tenantId, fingerprintId, facts.ExceptionType, category);
+            var used = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["recommender"] = policy.Exploration ? "beta-thompson/1" : "beta-mean/1",
+            };
+            if (facts.CategorySource is { } categorySource)
+            {
+                used["classifier"] = categorySource;
+            }
+
+            // The fix predictor's view of every candidate, as capped pseudo-counts beside the recorded outcomes.
+            var predicted = new Dictionary<string, DecayedCounts>(StringComparer.Ordinal);
+            if (await models.FixPredictorAsync() is { } fixPredictor)
+            {
+                var weight = recommender.Options.PredictorPseudoCounts;
+                foreach (var candidate in allowed)
+                {
+                    var p = fixPredictor.Model.Predict(Models.TrainingData.ToFeatures(context.With(candidate)));
+                    predicted[candidate] = new DecayedCounts(p * weight, (1 - p) * weight, now);
+                }
+
+                used["fixPredictor"] = fixPredictor.Version;
+            }
+
             var best = recommender.Rank(new RecommendationRequest
             {
                 Kinds = allowed,
                 Own = facts.Fixes.ToDictionary(f => f.Key, f => new DecayedCounts(f.Value.Successes, f.Value.Failures, f.Value.AsOf), StringComparer.Ordinal),
                 Similar = similar,
+                Predicted = predicted,
                 SimilarFingerprints = similarCount,
                 FollowsVersion = followsVersion,
                 Explore = policy.Exploration,
@@ -164,6 +197,19 @@ public sealed partial class DeploymentGrain
             kind = best.Kind;
             confidence = best.Confidence;
             reasoning = best.Reasoning;
+            context = context.With(kind);
+            if (await models.RiskAssessorAsync() is { } riskAssessor)
+            {
+                risk = riskAssessor.Model.Predict(Models.TrainingData.ToFeatures(context));
+                riskSource = riskAssessor.Version;
+                used["riskAssessor"] = riskAssessor.Version;
+            }
+            else
+            {
+                risk = ActionRisk.Of(kind);
+                riskSource = "intrinsic risk of the kind";
+            }
+
             evidence = new ActionEvidence
             {
                 OwnSuccesses = best.Evidence.OwnSuccesses,
@@ -176,7 +222,11 @@ public sealed partial class DeploymentGrain
                 Alpha = best.Alpha,
                 Beta = best.Beta,
                 Mean = best.Mean,
-                Models = new() { ["recommender"] = policy.Exploration ? "beta-thompson/1" : "beta-mean/1" },
+                PredictedSuccesses = best.Evidence.PredictedSuccesses,
+                PredictedFailures = best.Evidence.PredictedFailures,
+                Category = category,
+                Context = context,
+                Models = used,
                 PolicyVersion = policyInfo.Version,
             };
         }
@@ -186,7 +236,14 @@ public sealed partial class DeploymentGrain
             kind = rule.Kind;
             confidence = 0;
             reasoning = rule.Reasoning;
-            evidence = new ActionEvidence { FollowsVersion = followsVersion, Models = new() { ["rules"] = "builtin/1" }, PolicyVersion = policyInfo.Version };
+            // The fail-safe: no model is consulted, the kind's intrinsic risk stands in for the risk assessor's.
+            context = context.With(kind);
+            risk = ActionRisk.Of(kind);
+            riskSource = "intrinsic risk of the kind";
+            evidence = new ActionEvidence
+            {
+                FollowsVersion = followsVersion, Context = context, Models = new() { ["rules"] = "builtin/1" }, PolicyVersion = policyInfo.Version,
+            };
         }
 
         if (rollbackOf is not null)
@@ -195,12 +252,13 @@ public sealed partial class DeploymentGrain
         }
 
         state.AutoActions.RemoveAll(t => t < now.AddHours(-1));
-        var risk = ActionRisk.Of(kind);
         var decision = SafetyGate.Decide(policy, new GateRequest
         {
             Kind = kind,
             Confidence = confidence,
             Risk = risk,
+            RiskSource = riskSource,
+            Category = policy.AiEnabled ? facts.Category : null,
             Capabilities = state.Capabilities,
             AutoActionsLastHour = state.AutoActions.Count,
             RecentAutoSuccesses = state.RecentAutoOutcomes.Count(o => o),
@@ -239,6 +297,7 @@ public sealed partial class DeploymentGrain
             },
         });
 
+        state.LastActionAt = now;
         state.OpenActions[fingerprintId] = new OpenAction { ActionId = id, ExpiresAt = auto ? DateTimeOffset.MaxValue : expiresAt, AutoApproved = auto };
         if (auto)
         {
@@ -246,14 +305,35 @@ public sealed partial class DeploymentGrain
         }
     }
 
+    // The action's anonymous context now (the kind is filled in per candidate).
+    private ActionContext Context(FingerprintFacts facts, bool followsVersion, DateTimeOffset now)
+    {
+        var state = deployment.State;
+        var running = state.Versions.LastOrDefault();
+        return new ActionContext
+        {
+            Kind = "",
+            Category = facts.Category,
+            ExceptionType = facts.ExceptionType,
+            FollowsVersion = followsVersion,
+            DeploymentAgeMinutes = running is null ? null : Math.Max(0, (now - running.DeployedAt).TotalMinutes),
+            VersionsLast24Hours = state.Versions.Count(v => v.DeployedAt > now.AddHours(-24) && v.DeployedAt <= now),
+            MinutesSinceLastAction = state.LastActionAt is { } last ? Math.Max(0, (now - last).TotalMinutes) : null,
+            Production = state.Environment is { } environment
+                && (environment.Equals("prod", StringComparison.OrdinalIgnoreCase) || environment.Equals("production", StringComparison.OrdinalIgnoreCase)),
+            ErrorRatePerMinute = facts.RecentRatePerMinute,
+        };
+    }
+
     private async Task<(Dictionary<string, DecayedCounts> Counts, int Fingerprints)> SimilarAsync(
-        string tenantId, string fingerprintId, string? exceptionType)
+        string tenantId, string fingerprintId, string? exceptionType, string? category)
     {
         var counts = new Dictionary<string, DecayedCounts>(StringComparer.Ordinal);
         var state = deployment.State;
         var template = state.Templates.GetValueOrDefault(fingerprintId);
         var similar = state.Templates.Keys
             .Where(id => id != fingerprintId
+                && (category is null || !state.Categories.TryGetValue(id, out var other) || other == category)
                 && ((exceptionType is not null && state.ExceptionTypes.GetValueOrDefault(id) == exceptionType)
                     || (template is not null && TemplateSimilarity.Jaccard(template, state.Templates[id]) >= recommender.Options.SimilarTemplateThreshold)))
             .Take(MaxSimilar)

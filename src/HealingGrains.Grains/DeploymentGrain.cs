@@ -7,7 +7,8 @@ public sealed partial class DeploymentGrain(
     [PersistentState(stateName: "deployment", storageName: GrainStorageNames.State)] IPersistentState<DeploymentState> deployment,
     TimeProvider time,
     Recommender recommender,
-    RandomSource random) : Grain, IDeploymentGrain
+    RandomSource random,
+    Models.ActiveModels models) : Grain, IDeploymentGrain
 {
     /// <summary>The most metric names one deployment keeps, so a sender inventing names cannot grow the state without bound.</summary>
     public const int MaxMetricNames = 200;

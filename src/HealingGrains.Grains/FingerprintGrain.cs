@@ -7,7 +7,8 @@ namespace HealingGrains.Grains;
 public sealed partial class FingerprintGrain(
     [PersistentState(stateName: "fingerprint", storageName: GrainStorageNames.State)] IPersistentState<FingerprintState> fingerprint,
     TimeProvider time,
-    Recommender recommender) : Grain, IFingerprintGrain
+    Recommender recommender,
+    HealingGrains.Storage.IRowStore rows) : Grain, IFingerprintGrain
 {
     /// <inheritdoc/>
     public async Task<bool> RecordAsync(FingerprintObservation observation)
@@ -31,6 +32,14 @@ public sealed partial class FingerprintGrain(
         }
 
         state.SplitFrom ??= observation.SplitFrom;
+
+        // An admin's correction stands: the classifier only fills in or refreshes its own category.
+        if (observation.Category is { } category && state.CategorySource?.StartsWith("admin:", StringComparison.Ordinal) != true)
+        {
+            state.Category = category;
+            state.CategorySource = observation.CategoryModel;
+        }
+
         state.LastVersion = observation.Version ?? state.LastVersion;
         foreach (var at in observation.OccurredAt)
         {
@@ -75,6 +84,8 @@ public sealed partial class FingerprintGrain(
             Fixes = new Dictionary<string, FixCounts>(state.Fixes, StringComparer.Ordinal),
             RecentRatePerMinute = recent / 10.0,
             RecentFixes = [.. state.RecentFixes],
+            Category = state.Category,
+            CategorySource = state.CategorySource,
         });
     }
 
@@ -94,6 +105,23 @@ public sealed partial class FingerprintGrain(
         var updated = counts.With(succeeded, time.GetUtcNow(), recommender.Options.HalfLife);
         fingerprint.State.Fixes[kind] = new FixCounts { Successes = updated.Successes, Failures = updated.Failures, AsOf = updated.AsOf };
         await fingerprint.WriteStateAsync();
+    }
+
+    /// <inheritdoc/>
+    public async Task<FingerprintInfo?> CorrectCategoryAsync(string category, string by)
+    {
+        var state = fingerprint.State;
+        if (state.Template is null)
+        {
+            return null;
+        }
+
+        state.Category = category;
+        state.CategorySource = by;
+        await fingerprint.WriteStateAsync();
+        await Models.TrainingData.RecordCorrectionAsync(
+            rows, time.GetUtcNow(), Guid.NewGuid().ToString("N"), category, state.ExceptionType, Core.Fingerprinting.VariableMasker.Mask(state.SampleMessage));
+        return ToInfo();
     }
 
     /// <inheritdoc/>
@@ -124,6 +152,8 @@ public sealed partial class FingerprintGrain(
             MergedInto = state.MergedInto,
             SplitFrom = state.SplitFrom,
             MergedFrom = [.. state.Absorbed.Keys],
+            Category = state.Category,
+            CategorySource = state.CategorySource,
         };
     }
 }

@@ -104,7 +104,15 @@ public sealed partial class HealingActionGrain(
 
         action.Outcome = new ActionOutcome { Succeeded = succeeded, Detail = detail, ReportedAt = time.GetUtcNow() };
         var result = await MoveAsync(succeeded ? ActionState.Succeeded : ActionState.Failed, "agent", detail, notifyDeployment: false);
-        await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TenantId, action.Fingerprint)).RecordOutcomeAsync(action.Kind, succeeded, action.Id, action.Deployment);
+        var fingerprintGrain = GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TenantId, action.Fingerprint));
+        await fingerprintGrain.RecordOutcomeAsync(action.Kind, succeeded, action.Id, action.Deployment);
+        if (action.Evidence.Context is { } context)
+        {
+            // What the fix predictor and the risk assessor learn from: the anonymous context and what happened.
+            var after = await fingerprintGrain.GetFactsAsync();
+            await Models.TrainingData.RecordOutcomeAsync(rows, time.GetUtcNow(), action.Id, context, succeeded, action.ErrorRateBefore, after?.RecentRatePerMinute);
+        }
+
         await NotifyDeploymentAsync(action);
         return result;
     }

@@ -1,4 +1,5 @@
 using HealingGrains.Core.Healing;
+using HealingGrains.Grains.Models;
 using HealingGrains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -17,6 +18,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>How often silos look for a newly active model (advance <see cref="Time"/> by this to see a switch).</summary>
+    public static TimeSpan ModelRefresh { get; } = TimeSpan.FromMinutes(1);
+
     public async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
@@ -29,6 +33,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(new Recommender());
             silo.Services.AddSingleton(new RandomSource(1234));
             silo.Services.AddSqliteRowStore(_ => DatabasePath);
+            silo.Services.AddHealingModels();
+            silo.Services.Configure<ModelRegistryOptions>(o => o.RefreshInterval = ModelRefresh);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(HealingGrains.Abstractions.HealingStreams.ProviderName));
         Cluster = builder.Build();

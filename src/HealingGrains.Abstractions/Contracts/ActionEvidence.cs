@@ -40,4 +40,63 @@ public sealed class ActionEvidence
     [Id(11)] public double Beta { get; init; }
 
     [Id(12)] public double Mean { get; init; }
+
+    /// <summary>The fix predictor's capped pseudo-successes for the proposed kind.</summary>
+    [Id(13)] public double PredictedSuccesses { get; init; }
+
+    /// <summary>The fix predictor's capped pseudo-failures for the proposed kind.</summary>
+    [Id(14)] public double PredictedFailures { get; init; }
+
+    /// <summary>The error's category, when known.</summary>
+    [Id(15)] public string? Category { get; init; }
+
+    /// <summary>The action's context when it was proposed: what the risk assessor read, and what it learns from.</summary>
+    [Id(16)] public ActionContext? Context { get; init; }
+}
+
+/// <summary>
+/// The anonymous context of an action at proposal time (no tenant, deployment or host names): the features of the
+/// fix predictor and the risk assessor, recorded with the outcome as their training data.
+/// </summary>
+[GenerateSerializer, Alias("HealingGrains.ActionContext")]
+public sealed class ActionContext
+{
+    [Id(0)] public required string Kind { get; init; }
+
+    [Id(1)] public string? Category { get; init; }
+
+    [Id(2)] public string? ExceptionType { get; init; }
+
+    [Id(3)] public bool FollowsVersion { get; init; }
+
+    /// <summary>Minutes since the running version was deployed; null when no version is known.</summary>
+    [Id(4)] public double? DeploymentAgeMinutes { get; init; }
+
+    /// <summary>Versions deployed in the 24 hours before the proposal.</summary>
+    [Id(5)] public int VersionsLast24Hours { get; init; }
+
+    /// <summary>Minutes since the deployment's previous proposal; null when it had none.</summary>
+    [Id(6)] public double? MinutesSinceLastAction { get; init; }
+
+    [Id(7)] public bool Production { get; init; }
+
+    /// <summary>instance, deployment, version or region.</summary>
+    [Id(8)] public string BlastRadius { get; init; } = "deployment";
+
+    [Id(9)] public double ErrorRatePerMinute { get; init; }
+
+    /// <summary>The same context for another action kind (its blast radius follows the kind).</summary>
+    public ActionContext With(string kind) => new()
+    {
+        Kind = kind,
+        Category = Category,
+        ExceptionType = ExceptionType,
+        FollowsVersion = FollowsVersion,
+        DeploymentAgeMinutes = DeploymentAgeMinutes,
+        VersionsLast24Hours = VersionsLast24Hours,
+        MinutesSinceLastAction = MinutesSinceLastAction,
+        Production = Production,
+        BlastRadius = HealingGrains.Core.Healing.ActionScope.Of(kind),
+        ErrorRatePerMinute = ErrorRatePerMinute,
+    };
 }

@@ -45,4 +45,10 @@ public sealed class FingerprintInfo
 
     /// <summary>The fingerprints merged into this one.</summary>
     [Id(13)] public IReadOnlyList<string> MergedFrom { get; init; } = [];
+
+    /// <summary>The error's category, when known.</summary>
+    [Id(14)] public string? Category { get; init; }
+
+    /// <summary>Who gave the category: a classifier version or <c>admin:&lt;name&gt;</c>.</summary>
+    [Id(15)] public string? CategorySource { get; init; }
 }

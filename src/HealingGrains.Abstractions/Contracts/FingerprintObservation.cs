@@ -30,4 +30,10 @@ public sealed class FingerprintObservation
 
     /// <summary>The fingerprint the occurrences were split off, when a split applied.</summary>
     [Id(8)] public string? SplitFrom { get; init; }
+
+    /// <summary>The error classifier's category for these occurrences; null when no classifier was consulted.</summary>
+    [Id(9)] public string? Category { get; init; }
+
+    /// <summary>The classifier version that gave <see cref="Category"/> (<c>ErrorClassifier/3</c>).</summary>
+    [Id(10)] public string? CategoryModel { get; init; }
 }

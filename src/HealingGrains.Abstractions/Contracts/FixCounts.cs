@@ -44,6 +44,12 @@ public sealed class FingerprintFacts
 
     /// <summary>The latest outcomes of fixes, newest last.</summary>
     [Id(5)] public IReadOnlyList<FixRecord> RecentFixes { get; init; } = [];
+
+    /// <summary>The error's category, when known.</summary>
+    [Id(6)] public string? Category { get; init; }
+
+    /// <summary>Who gave the category (a classifier version or an admin).</summary>
+    [Id(7)] public string? CategorySource { get; init; }
 }
 
 /// <summary>A fingerprint that just occurred on a deployment.</summary>
@@ -59,6 +65,9 @@ public sealed class FingerprintOccurrence
 
     /// <summary>When each occurrence in the batch happened.</summary>
     [Id(3)] public IReadOnlyList<DateTimeOffset> OccurredAt { get; init; } = [];
+
+    /// <summary>Its category, when classified.</summary>
+    [Id(4)] public string? Category { get; init; }
 }
 
 /// <summary>An action that reached a final state, as its deployment hears of it.</summary>

@@ -28,11 +28,18 @@ public sealed class PolicyInfo
     /// <summary>Incremented on every change.</summary>
     [Id(10)] public int Version { get; set; } = 1;
 
+    /// <summary>
+    /// The error categories (healing domains) in which an action may be approved without a human; null for all.
+    /// An error the classifier has not categorised counts as outside every listed domain.
+    /// </summary>
+    [Id(11)] public List<string>? AutoDomains { get; set; }
+
     /// <summary>A deep copy.</summary>
     public PolicyInfo Clone()
     {
         var copy = (PolicyInfo)MemberwiseClone();
         copy.AllowedKinds = AllowedKinds is null ? null : [.. AllowedKinds];
+        copy.AutoDomains = AutoDomains is null ? null : [.. AutoDomains];
         return copy;
     }
 }

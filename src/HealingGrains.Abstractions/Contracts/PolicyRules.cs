@@ -37,6 +37,11 @@ public static partial class PolicyRules
             errors["allowedKinds"] = "null for all of a deployment's capabilities, or a list of at most 50 action kinds (lowercase letters, digits, hyphens).";
         }
 
+        if (policy.AutoDomains is { } domains && (domains.Count > 20 || domains.Any(d => !Enum.GetNames<HealingGrains.Core.Healing.ErrorCategory>().Contains(d))))
+        {
+            errors["autoDomains"] = $"null for every domain, or a list of error categories: {string.Join(", ", Enum.GetNames<HealingGrains.Core.Healing.ErrorCategory>())}.";
+        }
+
         return errors;
     }
 

@@ -14,6 +14,12 @@ public interface IFingerprintGrain : IGrainWithStringKey
     /// <summary>What the recommender needs: exception type, first occurrence, outcome counts per action kind.</summary>
     Task<FingerprintFacts?> GetFactsAsync();
 
+    /// <summary>
+    /// An admin's correction of the error's category: it stands against the classifier and becomes training data
+    /// (the message masked). Null when the fingerprint does not exist.
+    /// </summary>
+    Task<FingerprintInfo?> CorrectCategoryAsync(string category, string by);
+
     /// <summary>Learns from an action's outcome on this fingerprint.</summary>
     Task RecordOutcomeAsync(string kind, bool succeeded, string? actionId = null, string? deployment = null);
 

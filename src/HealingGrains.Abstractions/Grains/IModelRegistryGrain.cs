@@ -85,6 +85,18 @@ public sealed class ModelRegistration
 
     /// <summary>Every metric measured on the held-out data.</summary>
     [Id(5)] public required Dictionary<string, double> Metrics { get; init; }
+
+    /// <summary>The version that was active when this one was measured, if any.</summary>
+    [Id(6)] public int? BaselineVersion { get; init; }
+
+    /// <summary>
+    /// The baseline's deciding metric on this registration's held-out data: held-out data grows with the healing
+    /// history, so a challenger is compared with the champion measured on the same data.
+    /// </summary>
+    [Id(7)] public double? BaselineMetric { get; init; }
+
+    /// <summary>Where the model came from: <c>trained</c> by the host, or <c>uploaded</c>.</summary>
+    [Id(8)] public string Origin { get; init; } = "trained";
 }
 
 /// <summary>A registered version, without its bytes.</summary>
@@ -120,6 +132,18 @@ public sealed class ModelVersionInfo
 
     /// <summary>When it was registered.</summary>
     [Id(9)] public required DateTimeOffset RegisteredAt { get; init; }
+
+    /// <summary>The version that was active when this one was measured, if any.</summary>
+    [Id(10)] public int? BaselineVersion { get; init; }
+
+    /// <summary>That version's deciding metric on this one's held-out data.</summary>
+    [Id(11)] public double? BaselineMetric { get; init; }
+
+    /// <summary><c>trained</c> by the host, or <c>uploaded</c>.</summary>
+    [Id(12)] public string Origin { get; init; } = "trained";
+
+    /// <summary>The label used in evidence: <c>{Kind}/{Version}</c>.</summary>
+    public string Label => $"{Kind}/{Version}";
 }
 
 /// <summary>The registry's answer: accepted with the version, or refused with the reason.</summary>

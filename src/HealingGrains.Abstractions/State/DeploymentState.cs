@@ -48,6 +48,12 @@ public sealed class DeploymentState
 
     /// <summary>Errors per minute (key: Unix minute) over the last 24 hours.</summary>
     [Id(14)] public SortedDictionary<long, long> ErrorsPerMinute { get; set; } = [];
+
+    /// <summary>The category of each fingerprint seen here, for similarity within a domain.</summary>
+    [Id(15)] public Dictionary<string, string> Categories { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>When the deployment's last action was proposed.</summary>
+    [Id(16)] public DateTimeOffset? LastActionAt { get; set; }
 }
 
 /// <summary>An open action as its deployment tracks it.</summary>

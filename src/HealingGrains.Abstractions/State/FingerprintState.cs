@@ -50,4 +50,10 @@ public sealed class FingerprintState
 
     /// <summary>Fingerprints merged into this one, with the occurrences absorbed from each (absorbed once).</summary>
     [Id(14)] public SortedDictionary<string, long> Absorbed { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The error's category: the classifier's latest, or an admin's correction, which the classifier never overrides.</summary>
+    [Id(15)] public string? Category { get; set; }
+
+    /// <summary>Who gave the category: a classifier version (<c>ErrorClassifier/3</c>) or <c>admin:&lt;name&gt;</c>.</summary>
+    [Id(16)] public string? CategorySource { get; set; }
 }

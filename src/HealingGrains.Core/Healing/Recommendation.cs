@@ -19,4 +19,11 @@ public sealed record RecommendationEvidence(
     double SimilarFailures,
     int SimilarFingerprints,
     double CorrelationSuccesses,
-    string? FollowsVersion);
+    string? FollowsVersion)
+{
+    /// <summary>The fix predictor's pseudo-successes.</summary>
+    public double PredictedSuccesses { get; init; }
+
+    /// <summary>The fix predictor's pseudo-failures.</summary>
+    public double PredictedFailures { get; init; }
+}

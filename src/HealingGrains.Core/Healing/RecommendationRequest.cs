@@ -12,6 +12,9 @@ public sealed record RecommendationRequest
     /// <summary>Outcomes of each kind on similar fingerprints of the tenant, summed.</summary>
     public IReadOnlyDictionary<string, DecayedCounts> Similar { get; init; } = new Dictionary<string, DecayedCounts>();
 
+    /// <summary>The fix predictor's pseudo-counts per kind (already capped), when a predictor was consulted.</summary>
+    public IReadOnlyDictionary<string, DecayedCounts> Predicted { get; init; } = new Dictionary<string, DecayedCounts>();
+
     /// <summary>How many similar fingerprints contributed.</summary>
     public int SimilarFingerprints { get; init; }
 

@@ -27,14 +27,19 @@ public sealed class Recommender(RecommenderOptions? options = null)
             var own = Get(request.Own, kind).DecayedTo(request.Now, Options.HalfLife);
             var similar = Get(request.Similar, kind).DecayedTo(request.Now, Options.HalfLife).CappedAt(Options.SimilarCap);
             var correlation = kind == RollbackKind && request.FollowsVersion is not null ? Options.CorrelationPseudoSuccesses : 0;
-            var alpha = 1 + own.Successes + similar.Successes + correlation;
-            var beta = 1 + own.Failures + similar.Failures;
+            var predicted = Get(request.Predicted, kind);
+            var alpha = 1 + own.Successes + similar.Successes + correlation + predicted.Successes;
+            var beta = 1 + own.Failures + similar.Failures + predicted.Failures;
             var mean = BetaDistribution.Mean(alpha, beta);
             // Optimistic Thompson sampling (May et al., 2012): a sample below the mean counts as the mean, so a kind
             // that has proven itself is not passed over by bad luck while the others are still being explored.
             var score = request.Explore ? Math.Max(BetaDistribution.Sample(alpha, beta, random), mean) : mean;
             var evidence = new RecommendationEvidence(
-                own.Successes, own.Failures, similar.Successes, similar.Failures, request.SimilarFingerprints, correlation, request.FollowsVersion);
+                own.Successes, own.Failures, similar.Successes, similar.Failures, request.SimilarFingerprints, correlation, request.FollowsVersion)
+            {
+                PredictedSuccesses = predicted.Successes,
+                PredictedFailures = predicted.Failures,
+            };
             ranked.Add(new Recommendation(
                 kind, alpha, beta, mean, BetaDistribution.Quantile(alpha, beta, Options.CredibleQuantile), score, evidence,
                 Reason(kind, evidence)));
@@ -62,6 +67,12 @@ public sealed class Recommender(RecommenderOptions? options = null)
         else
         {
             parts.Add($"No outcome of {kind} is known for this fingerprint or similar ones yet.");
+        }
+
+        if (e.PredictedSuccesses + e.PredictedFailures > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"The fix predictor expects {kind} to work {e.PredictedSuccesses / (e.PredictedSuccesses + e.PredictedFailures):P0} of the time (weighed as {e.PredictedSuccesses + e.PredictedFailures:0.#} cases)."));
         }
 
         if (e.CorrelationSuccesses > 0)

@@ -18,6 +18,12 @@ public sealed class RecommenderOptions
     /// <summary>Two templates are similar when their word sets (variables left out) overlap at least this much (Jaccard). Default: 0.5.</summary>
     public double SimilarTemplateThreshold { get; init; } = 0.5;
 
+    /// <summary>
+    /// The pseudo-observations the fix predictor adds to each kind: its probability p becomes p × this many successes
+    /// and (1 − p) × this many failures, so it steers a new fingerprint and fades as real outcomes accumulate. Default 4.
+    /// </summary>
+    public double PredictorPseudoCounts { get; init; } = 4;
+
     /// <summary>The quantile of the posterior used as confidence (a lower credible bound). Default: 0.05.</summary>
     public double CredibleQuantile { get; init; } = 0.05;
 }

@@ -25,6 +25,12 @@ public sealed record GateRequest
 
     public double Risk { get; init; }
 
+    /// <summary>Where the risk came from (a risk-assessor version, or the kind's intrinsic risk).</summary>
+    public string? RiskSource { get; init; }
+
+    /// <summary>The error's category (healing domain), when classified.</summary>
+    public string? Category { get; init; }
+
     public required IReadOnlyCollection<string> Capabilities { get; init; }
 
     /// <summary>Automatic actions on the deployment in the last hour.</summary>
@@ -83,7 +89,14 @@ public static class SafetyGate
 
         if (request.Risk > policy.MaxRisk)
         {
-            reasons.Add(Invariant($"Risk {request.Risk:F2} is above the maximum {policy.MaxRisk:F2}."));
+            reasons.Add(Invariant($"Risk {request.Risk:F2}{(request.RiskSource is null ? "" : $" ({request.RiskSource})")} is above the maximum {policy.MaxRisk:F2}."));
+        }
+
+        if (policy.AutoDomains is { } domains && (request.Category is null || !domains.Contains(request.Category)))
+        {
+            reasons.Add(request.Category is null
+                ? "The error has no category, and the policy approves automatically only in the domains it lists."
+                : $"The policy approves automatically only in {string.Join(", ", domains)}, not in {request.Category}.");
         }
 
         if (request.AutoActionsLastHour >= policy.MaxAutoActionsPerDeploymentPerHour)

@@ -33,6 +33,9 @@ public sealed record SafetyPolicy
     /// <summary><c>none</c>, <c>share</c>, <c>consume</c> or <c>both</c>. Default none.</summary>
     public string Federation { get; init; } = "none";
 
+    /// <summary>The error categories in which automatic approval is allowed; null for all. Default null.</summary>
+    public IReadOnlyList<string>? AutoDomains { get; init; }
+
     /// <summary>How long a proposal waits for a human before it expires. Default 24 hours.</summary>
     public TimeSpan ApprovalTimeout { get; init; } = TimeSpan.FromHours(24);
 }

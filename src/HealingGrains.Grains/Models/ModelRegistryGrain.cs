@@ -37,6 +37,9 @@ public sealed class ModelRegistryGrain(
             Metrics = new Dictionary<string, double>(registration.Metrics, StringComparer.Ordinal),
             Status = ModelStatus.Candidate,
             RegisteredAt = time.GetUtcNow(),
+            BaselineVersion = registration.BaselineVersion,
+            BaselineMetric = registration.BaselineMetric,
+            Origin = registration.Origin,
         };
 
         // The bytes first: a version the registry lists always has its bytes.
@@ -63,18 +66,28 @@ public sealed class ModelRegistryGrain(
         var champion = registry.State.Versions.Find(v => v.Status == ModelStatus.Active);
         if (champion is not null)
         {
-            if (champion.HeldOutDataHash != challenger.HeldOutDataHash || champion.Metric != challenger.Metric)
+            // The champion's value on the challenger's held-out data: its own when the data are the same, else the one
+            // measured on the challenger's data when it was registered.
+            double championValue;
+            if (champion.HeldOutDataHash == challenger.HeldOutDataHash && champion.Metric == challenger.Metric)
             {
-                return Refused($"Version {version} was measured on other held-out data or another metric than active version {champion.Version}; measure both on the same data.");
+                championValue = champion.Metrics[champion.Metric];
+            }
+            else if (challenger.BaselineVersion == champion.Version && challenger.BaselineMetric is { } baseline)
+            {
+                championValue = baseline;
+            }
+            else
+            {
+                return Refused($"Version {version} was measured on other held-out data or another metric than active version {champion.Version}, and not against it; retrain or re-register it to measure both on the same data.");
             }
 
             var margin = options.Value.PromotionMargin;
-            var gain = challenger.HigherIsBetter
-                ? challenger.Metrics[challenger.Metric] - champion.Metrics[champion.Metric]
-                : champion.Metrics[champion.Metric] - challenger.Metrics[challenger.Metric];
+            var value = challenger.Metrics[challenger.Metric];
+            var gain = challenger.HigherIsBetter ? value - championValue : championValue - value;
             if (gain < margin)
             {
-                return Refused($"Version {version} ({challenger.Metric} {challenger.Metrics[challenger.Metric]:F4}) does not beat active version {champion.Version} ({champion.Metrics[champion.Metric]:F4}) by the margin of {margin}.");
+                return Refused($"Version {version} ({challenger.Metric} {value:F4}) does not beat active version {champion.Version} ({championValue:F4} on the same held-out data) by the margin of {margin}.");
             }
 
             champion.Status = ModelStatus.Retired;

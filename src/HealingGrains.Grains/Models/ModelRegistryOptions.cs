@@ -8,4 +8,10 @@ public sealed class ModelRegistryOptions
 
     /// <summary>How much a challenger must beat the active version by on its metric to replace it. Default: 0.01.</summary>
     public double PromotionMargin { get; set; } = 0.01;
+
+    /// <summary>How often each silo asks the registry which version is active (the hot switch). Default: 10 s.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most recorded outcomes the fix predictor and risk assessor train on (the newest). Default: 50,000.</summary>
+    public int MaxTrainingOutcomes { get; set; } = 50_000;
 }

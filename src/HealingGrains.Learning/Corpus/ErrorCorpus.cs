@@ -55,6 +55,14 @@ public static partial class ErrorCorpus
         return ofCategory.IndexOf(family) % 5 == 4;
     }
 
+    /// <summary>The corpus split into what a classifier trains on and what it is measured on (<see cref="IsHeldOut"/>).</summary>
+    public static (IReadOnlyList<CorpusEntry> Train, IReadOnlyList<CorpusEntry> HeldOut) Split(int seed = 20261125)
+    {
+        var heldOut = Families.Where(IsHeldOut).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var entries = Generate(seed);
+        return ([.. entries.Where(e => !heldOut.Contains(e.Family))], [.. entries.Where(e => heldOut.Contains(e.Family))]);
+    }
+
     private static string Fill(string template, Random random) =>
         Slot().Replace(template, m => Value(m.Groups[1].Value, random));
 

@@ -72,6 +72,7 @@ internal static class PolicyApi
         "approvalTimeoutMinutes" => Whole(value, v => policy.ApprovalTimeoutMinutes = v),
         "federation" => Text(value, v => policy.Federation = v),
         "allowedKinds" => Kinds(policy, value),
+        "autoDomains" => Domains(policy, value),
         "version" => "The version is set by the server.",
         _ => "Unknown policy field.",
     };
@@ -90,6 +91,23 @@ internal static class PolicyApi
         }
 
         policy.AllowedKinds = [.. value.EnumerateArray().Select(k => k.GetString()!).Distinct(StringComparer.Ordinal)];
+        return null;
+    }
+
+    private static string? Domains(PolicyInfo policy, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            policy.AutoDomains = null;
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String))
+        {
+            return "null, or a list of error categories.";
+        }
+
+        policy.AutoDomains = [.. value.EnumerateArray().Select(k => k.GetString()!).Distinct(StringComparer.Ordinal)];
         return null;
     }
 

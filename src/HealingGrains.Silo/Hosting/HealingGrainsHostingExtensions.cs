@@ -35,6 +35,7 @@ public static class HealingGrainsHostingExtensions
         services.AddOptions<HealingGrainsOptions>().BindConfiguration(HealingGrainsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HealingGrainsOptions>, HealingGrainsOptionsValidator>();
         services.AddOptions<HealingGrains.Grains.Models.ModelRegistryOptions>().BindConfiguration("HealingGrains:Models");
+        HealingGrains.Grains.Models.ModelServices.AddHealingModels(services);
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<IRowStore>(sp =>

@@ -1,6 +1,9 @@
-namespace HealingGrains.Learning.Corpus;
+namespace HealingGrains.Core.Healing;
 
-/// <summary>The healing domains an error is classified into; each suggests where a fix is found.</summary>
+/// <summary>
+/// The healing domains an error is classified into; each suggests where a fix is found. The names are the contract's
+/// (policy <c>autoDomains</c>, a fingerprint's <c>category</c>).
+/// </summary>
 public enum ErrorCategory
 {
     /// <summary>The database refused, lost or deadlocked a query or a connection.</summary>
