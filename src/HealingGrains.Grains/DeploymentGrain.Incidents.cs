@@ -372,5 +372,6 @@ public sealed partial class DeploymentGrain
         InterventionThreshold = p.InterventionThreshold,
         Federation = p.Federation,
         ApprovalTimeout = TimeSpan.FromMinutes(p.ApprovalTimeoutMinutes),
+        AutoDomains = p.AutoDomains,
     };
 }

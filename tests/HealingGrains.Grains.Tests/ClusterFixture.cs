@@ -7,7 +7,7 @@ using Orleans.TestingHost;
 namespace HealingGrains.Grains.Tests;
 
 /// <summary>One in-process cluster shared by the grain tests, with memory storage and memory streams and a fake clock.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public TestClock Time { get; } = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
 
@@ -45,6 +45,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
 
@@ -52,4 +53,13 @@ public sealed class ClusterFixture : IAsyncLifetime
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "cluster";
+}
+
+/// <summary>A cluster of its own for the tests that activate models: an active model changes every proposal in its cluster.</summary>
+public sealed class ModelClusterFixture : ClusterFixture;
+
+[CollectionDefinition(Name)]
+public sealed class ModelClusterCollection : ICollectionFixture<ModelClusterFixture>
+{
+    public const string Name = "models";
 }
