@@ -10,12 +10,18 @@ namespace HealingGrains.Learning.Corpus;
 public sealed record Family(
     ErrorCategory Category, string Name, string Source, string? ExceptionType, IReadOnlyList<string> Templates, string? Stack = null);
 
-/// <summary>The families of <see cref="ErrorCorpus"/>: eight per category, written for this project.</summary>
-internal static class CorpusFamilies
+/// <summary>
+/// The families of <see cref="ErrorCorpus"/>: twenty per category, written for this project. The first eight of each
+/// category are here; the other twelve are in <c>CorpusFamilies.Extended.cs</c>.
+/// </summary>
+internal static partial class CorpusFamilies
 {
     private const string DotNetFrames = "   at Shop.{class}.{method}() in /src/Shop/{class}.cs:line {line}\n   at Shop.Api.Endpoints.Handle(HttpContext context) in /src/Shop/Api/Endpoints.cs:line {line}";
 
-    public static readonly IReadOnlyList<Family> All =
+    /// <summary>Every family: the first eight of each category, then the extended ones, in a stable order.</summary>
+    public static IReadOnlyList<Family> All => Combined.Families;
+
+    private static readonly IReadOnlyList<Family> Core =
     [
         // Database
         new(ErrorCategory.Database, "postgres-connection-limit", "PostgreSQL server errors through Npgsql (SQLSTATE 53300, 57P01)", "Npgsql.PostgresException",
@@ -255,4 +261,11 @@ internal static class CorpusFamilies
         new(ErrorCategory.Capacity, "scale-limit", "Autoscaling that cannot add capacity", null,
             ["0/{small} nodes are available: {small} Insufficient cpu, {small} Insufficient memory. preemption: 0/{small} nodes are available", "Cluster autoscaler: max node group size reached for pool {ns}", "Cannot scale {svc} above {small} replicas: namespace quota exhausted"]),
     ];
+
+    // The language does not order the field initialisers of a partial class's parts, so the concatenation lives in a
+    // type of its own: it is initialised on first use, when Core and Extended both are.
+    private static class Combined
+    {
+        public static readonly IReadOnlyList<Family> Families = [.. Core, .. Extended];
+    }
 }

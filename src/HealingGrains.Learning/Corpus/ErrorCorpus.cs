@@ -20,7 +20,7 @@ public sealed record CorpusEntry(ErrorCategory Category, string Family, string? 
 public static partial class ErrorCorpus
 {
     /// <summary>Messages generated per family.</summary>
-    public const int PerFamily = 40;
+    public const int PerFamily = 24;
 
     /// <summary>The families, by category.</summary>
     public static IReadOnlyList<Family> Families => CorpusFamilies.All;
@@ -98,6 +98,15 @@ public static partial class ErrorCorpus
         "field" => Pick(random, "customer", "address", "items", "currency", "discount", "shipment"),
         "status" => Pick(random, "500", "502", "503", "504"),
         "client" => Pick(random, "mobile-app", "partner-42", "web-frontend", "batch-importer"),
+        "env" => Pick(random, "DATABASE_URL", "REDIS_ADDR", "PAYMENTS_API_KEY", "OTEL_EXPORTER_OTLP_ENDPOINT", "KAFKA_BROKERS", "JWT_ISSUER"),
+        "node" => Pick(random, "aks-nodepool1-" + random.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture) + "-vmss00000" + random.Next(10).ToString(CultureInfo.InvariantCulture), "ip-10-0-" + random.Next(256).ToString(CultureInfo.InvariantCulture) + "-" + random.Next(1, 255).ToString(CultureInfo.InvariantCulture) + ".eu-west-1.compute.internal", "gke-prod-default-pool-" + random.Next(0x1000_0000, int.MaxValue).ToString("x8", CultureInfo.InvariantCulture) + "-" + Pick(random, "k2zq", "m8rt", "x4vb")),
+        "topic" => Pick(random, "orders.created.v1", "payments.settled", "inventory-changes", "audit-log", "clickstream-raw"),
+        "index" => Pick(random, "orders-2026.11", "logs-app-000042", "products_v3", "customers", "traces-apm-default"),
+        "vault" => Pick(random, "kv-shop-prod", "kv-payments-eu", "kv-shared-01"),
+        "account" => Pick(random, "stshopprod01", "stexportseu", "stmediacdn", "stbackupsweu"),
+        "project" => Pick(random, "shop-prod-4821", "acme-data-eu", "orders-platform-prod"),
+        "awsregion" => Pick(random, "us-east-1", "eu-west-1", "eu-central-1", "us-west-2", "ap-southeast-2"),
+        "awsid" => random.NextInt64(100_000_000_000, 1_000_000_000_000).ToString(CultureInfo.InvariantCulture),
         _ => throw new InvalidOperationException($"The corpus template uses an unknown slot '{slot}'."),
     };
 
