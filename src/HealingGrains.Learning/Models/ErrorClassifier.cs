@@ -84,7 +84,7 @@ public static class ErrorText
             gram[0] = i < 0 ? '^' : word[i];
             gram[1] = i + 1 < word.Length ? word[i + 1] : '$';
             gram[2] = i + 2 < word.Length ? word[i + 2] : '$';
-            vector.Add(FeatureHash.Of(gram, TrigramSpace), 0.5f);
+            vector.Add(FeatureHash.Of(gram, TrigramSpace), 1f);
             if (i + 2 >= word.Length)
             {
                 break;

@@ -23,6 +23,7 @@ internal static class LinearTrainer
             FeatureColumnName = nameof(MulticlassRow.Features),
             NumberOfThreads = 1,
             MaximumNumberOfIterations = 50,
+            L2Regularization = 1e-5f,
         });
         var parameters = trainer.Fit(data).Model;
         VBuffer<float>[] weights = [];
