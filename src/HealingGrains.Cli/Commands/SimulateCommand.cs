@@ -20,9 +20,19 @@ internal static class SimulateCommand
         var round = new Option<int>("--round") { Description = "Incidents per reported round", DefaultValueFactory = _ => 50 };
         var warmUp = new Option<int>("--warm-up") { Description = "Incidents per fault before the success rate is judged", DefaultValueFactory = _ => 30 };
         var svg = new Option<FileInfo?>("--svg") { Description = "Also draw the learning curves into this SVG file" };
+        var releases = new Option<double>("--releases") { Description = "Share of incidents right after a new release, where anything but a rollback rarely works (0 to 1)", DefaultValueFactory = _ => 0 };
+        var approvalThreshold = new Option<double?>("--approval-threshold") { Description = "The tenants' approval threshold (default: a new tenant's 1.0, a human approves everything)" };
+        var maxRisk = new Option<double?>("--max-risk") { Description = "The tenants' maximum risk for automatic approval (default 0.3)" };
+        var riskAssessor = new Option<string>("--risk-assessor")
+        {
+            Description = "off; on (the host trains and activates a risk assessor after --train-after incidents); compare (both, in-process, same world and seed)",
+            DefaultValueFactory = _ => "off",
+        };
+        riskAssessor.AcceptOnlyFromAmong("off", "on", "compare");
+        var trainAfter = new Option<int?>("--train-after") { Description = "Incidents before the risk assessor is trained; automatic actions are counted after them (default: a third)" };
         var command = new Command("simulate", "Runs simulated tenants with hidden fault worlds against a host and prints how fast it learns the right fixes.")
         {
-            url, operatorKey, tenants, faults, kinds, incidents, seed, round, warmUp, svg,
+            url, operatorKey, tenants, faults, kinds, incidents, seed, round, warmUp, svg, releases, approvalThreshold, maxRisk, riskAssessor, trainAfter,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -43,14 +53,57 @@ internal static class SimulateCommand
                 return ExitCodes.Usage;
             }
 
-            var report = await RunAsync(world, parse.GetValue(url), parse.GetValue(operatorKey), parse.GetValue(incidents), parse.GetValue(seed),
-                parse.GetValue(round), parse.GetValue(warmUp), Console.Error, cancellationToken);
-            if (report is null)
+            if (parse.GetValue(releases) is < 0 or > 1 || parse.GetValue(approvalThreshold) is < 0 or > 1 || parse.GetValue(maxRisk) is < 0 or > 1)
             {
+                await Console.Error.WriteLineAsync("hg simulate: --releases, --approval-threshold and --max-risk must be from 0 to 1.");
                 return ExitCodes.Usage;
             }
 
-            report.Write(Console.Out);
+            var mode = parse.GetValue(riskAssessor)!;
+            var trainAt = parse.GetValue(trainAfter) ?? parse.GetValue(incidents) / 3;
+            if (trainAt < 0 || trainAt >= parse.GetValue(incidents) || (mode == "compare" && parse.GetValue(url) is not null))
+            {
+                await Console.Error.WriteLineAsync("hg simulate: --train-after must be below --incidents, and compare runs in-process only (without --url).");
+                return ExitCodes.Usage;
+            }
+
+            var options = new SimulationOptions
+            {
+                Releases = parse.GetValue(releases),
+                ApprovalThreshold = parse.GetValue(approvalThreshold),
+                MaxRisk = parse.GetValue(maxRisk),
+                TrainAfter = trainAt,
+            };
+            SimulationReport? report;
+            if (mode == "compare")
+            {
+                await Console.Error.WriteLineAsync("run 1 of 2: risk assessor off");
+                var off = await RunAsync(world, null, null, parse.GetValue(incidents), parse.GetValue(seed), parse.GetValue(round), parse.GetValue(warmUp),
+                    Console.Error, cancellationToken, options);
+                await Console.Error.WriteLineAsync("run 2 of 2: risk assessor on");
+                report = await RunAsync(world, null, null, parse.GetValue(incidents), parse.GetValue(seed), parse.GetValue(round), parse.GetValue(warmUp),
+                    Console.Error, cancellationToken, options with { RiskAssessor = true });
+                await Console.Out.WriteLineAsync("risk assessor off:");
+                off!.Write(Console.Out);
+                await Console.Out.WriteLineAsync();
+                await Console.Out.WriteLineAsync("risk assessor on:");
+                report!.Write(Console.Out);
+                await Console.Out.WriteLineAsync();
+                await Console.Out.WriteLineAsync(System.FormattableString.Invariant(
+                    $"failed automatic actions from incident {trainAt + 1} on: {off.FailedAutomaticActions} of {off.AutomaticActions} with the risk assessor off, {report.FailedAutomaticActions} of {report.AutomaticActions} with it on"));
+            }
+            else
+            {
+                report = await RunAsync(world, parse.GetValue(url), parse.GetValue(operatorKey), parse.GetValue(incidents), parse.GetValue(seed),
+                    parse.GetValue(round), parse.GetValue(warmUp), Console.Error, cancellationToken, options with { RiskAssessor = mode == "on" });
+                if (report is null)
+                {
+                    return ExitCodes.Usage;
+                }
+
+                report.Write(Console.Out);
+            }
+
             if (parse.GetValue(svg) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, report.Svg(), cancellationToken);
@@ -64,8 +117,10 @@ internal static class SimulateCommand
 
     public static async Task<SimulationReport?> RunAsync(
         SimulationWorld world, string? url, string? operatorKey, int incidents, int seed, int round, int warmUp, TextWriter progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, SimulationOptions? options = null)
     {
+        options ??= new SimulationOptions();
+        var countFrom = options.RiskAssessor || options.TrainAfter is not null ? options.TrainAfter ?? incidents / 3 : 0;
         foreach (var fault in world.Faults)
         {
             await progress.WriteLineAsync($"{fault.Name} (tenant {fault.Tenant + 1}): best fix {fault.BestKind} at {fault.Best:P0}");
@@ -74,10 +129,14 @@ internal static class SimulateCommand
         if (url is null)
         {
             await progress.WriteLineAsync("starting an in-process host…");
-            await using var host = await EmbeddedHost.StartAsync(seed, cancellationToken);
+            await using var host = await EmbeddedHost.StartAsync(seed, cancellationToken, settings: new Dictionary<string, string?>
+            {
+                ["HealingGrains:Models:RefreshInterval"] = "00:00:01",
+            });
             using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(60) };
-            var results = await new SimulationRunner(http, host.OperatorKey, world, progress).RunAsync(incidents, seed, cancellationToken);
-            return new SimulationReport(results, round, warmUp);
+            var results = await new SimulationRunner(http, host.OperatorKey, world, progress, options with { ModelSwitch = TimeSpan.FromSeconds(2) })
+                .RunAsync(incidents, seed, cancellationToken);
+            return new SimulationReport(results, round, warmUp, countFrom);
         }
 
         var key = operatorKey ?? Environment.GetEnvironmentVariable("HG_OPERATOR_KEY");
@@ -88,7 +147,7 @@ internal static class SimulateCommand
         }
 
         using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        var remote = await new SimulationRunner(client, key, world, progress).RunAsync(incidents, seed, cancellationToken);
-        return new SimulationReport(remote, round, warmUp);
+        var remote = await new SimulationRunner(client, key, world, progress, options).RunAsync(incidents, seed, cancellationToken);
+        return new SimulationReport(remote, round, warmUp, countFrom);
     }
 }

@@ -4,8 +4,20 @@ using System.Text;
 namespace HealingGrains.Cli.Simulation;
 
 /// <summary>The learning metrics of a simulation run, and their charts.</summary>
-internal sealed class SimulationReport(IReadOnlyList<IncidentResult> results, int roundSize, int warmUpPerFault)
+internal sealed class SimulationReport(IReadOnlyList<IncidentResult> results, int roundSize, int warmUpPerFault, int countFrom = 0)
 {
+    /// <summary>The incidents the automatic-action counts look at: those after the first <c>countFrom</c> (when a model was trained).</summary>
+    public IReadOnlyList<IncidentResult> Counted => [.. results.Skip(countFrom)];
+
+    /// <summary>Proposals approved by the policy alone, among <see cref="Counted"/>.</summary>
+    public int AutomaticActions => Counted.Count(r => r.Automatic);
+
+    /// <summary>Automatic actions that failed, among <see cref="Counted"/>.</summary>
+    public int FailedAutomaticActions => Counted.Count(r => r.Automatic && !r.Succeeded);
+
+    /// <summary>Automatic actions that worked, among <see cref="Counted"/>.</summary>
+    public int SucceededAutomaticActions => Counted.Count(r => r.Automatic && r.Succeeded);
+
     public double LearnedRegret => results.Sum(r => r.BestProbability - r.ChosenProbability);
 
     public double RandomRegret => results.Sum(r => r.BestProbability - r.RandomProbability);
@@ -57,6 +69,8 @@ internal sealed class SimulationReport(IReadOnlyList<IncidentResult> results, in
             ? $"after {warmUpPerFault} incidents per fault: not reached (no fault had more than {warmUpPerFault} incidents; run more with --incidents)"
             : Invariant($"after {warmUpPerFault} incidents per fault: expected success {ShareOfOracleAfterWarmUp:P1} of the oracle's (realised {RealisedAfterWarmUp:P1})"));
         output.WriteLine(Invariant($"cumulative regret: learned {LearnedRegret:F1}, random {RandomRegret:F1}, fixed rule {RuleRegret:F1}; learned/random = {LearnedRegret / RandomRegret:F3}"));
+        output.WriteLine(Invariant(
+            $"automatic actions from incident {countFrom + 1} on: {AutomaticActions} ({FailedAutomaticActions} failed, {SucceededAutomaticActions} succeeded); {Counted.Count - AutomaticActions} waited for a human"));
     }
 
     public string Svg()

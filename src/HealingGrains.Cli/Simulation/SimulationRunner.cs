@@ -11,8 +11,10 @@ namespace HealingGrains.Cli.Simulation;
 /// waits, the simulated agent runs the approved action and reports an outcome drawn from the fault's hidden
 /// probabilities. Incidents run one at a time, so with a seeded host a run replays exactly.
 /// </summary>
-internal sealed class SimulationRunner(HttpClient http, string operatorKey, SimulationWorld world, TextWriter progress)
+internal sealed class SimulationRunner(HttpClient http, string operatorKey, SimulationWorld world, TextWriter progress, SimulationOptions? options = null)
 {
+    private readonly SimulationOptions _options = options ?? new SimulationOptions();
+
     private static readonly TimeSpan ActionTimeout = TimeSpan.FromSeconds(20);
 
     public async Task<IReadOnlyList<IncidentResult>> RunAsync(int incidents, int seed, CancellationToken cancellationToken)
@@ -30,6 +32,26 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
             foreach (var d in deployments)
             {
                 await SendAsync(admin, HttpMethod.Put, $"/api/v1/deployments/{d}", new { service = "app", environment = d[4..], capabilities = world.Kinds }, cancellationToken);
+                if (_options.Releases > 0)
+                {
+                    await ReleaseAsync(ingest, d, "1.0.0", settled: true, cancellationToken);
+                }
+            }
+
+            if (_options.ApprovalThreshold is not null || _options.MaxRisk is not null)
+            {
+                var policy = new Dictionary<string, double>(StringComparer.Ordinal);
+                if (_options.ApprovalThreshold is { } threshold)
+                {
+                    policy["approvalThreshold"] = threshold;
+                }
+
+                if (_options.MaxRisk is { } maxRisk)
+                {
+                    policy["maxRisk"] = maxRisk;
+                }
+
+                await SendAsync(admin, HttpMethod.Put, "/api/v1/policy", policy, cancellationToken);
             }
 
             tenants.Add((admin, ingest, deployments));
@@ -38,12 +60,33 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var results = new List<IncidentResult>(incidents);
         var rule = RuleBook.Choose(world.Kinds, followsVersion: null)!.Value.Kind;
+        var fresh = new HashSet<string>(StringComparer.Ordinal);
+        var trainAfter = _options.TrainAfter ?? incidents / 3;
         for (var i = 0; i < incidents; i++)
         {
+            if (_options.RiskAssessor && i == trainAfter)
+            {
+                await TrainRiskAssessorAsync(cancellationToken);
+            }
+
             var fault = world.Faults[random.Next(world.Faults.Count)];
             var (admin, ingest, deployments) = tenants[fault.Tenant];
             var deployment = deployments[random.Next(deployments.Length)];
             var message = fault.Message(random);
+
+            // Some incidents come right after a release; the others on a deployment that has run for days.
+            var afterRelease = _options.Releases > 0 && random.NextDouble() < _options.Releases;
+            var key = $"{fault.Tenant}/{deployment}";
+            if (afterRelease)
+            {
+                await ReleaseAsync(ingest, deployment, $"2.{i}.0", settled: false, cancellationToken);
+                fresh.Add(key);
+            }
+            else if (fresh.Remove(key))
+            {
+                await ReleaseAsync(ingest, deployment, $"2.{i}.0", settled: true, cancellationToken);
+            }
+
             await SendAsync(ingest, HttpMethod.Post, "/api/v1/telemetry", new
             {
                 deployment,
@@ -53,18 +96,21 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
             var action = await WaitForActionAsync(ingest, deployment, cancellationToken);
             var id = action.GetProperty("id").GetString()!;
             var kind = action.GetProperty("kind").GetString()!;
-            if (action.GetProperty("state").GetString() == "PendingApproval")
+            var automatic = action.GetProperty("state").GetString() != "PendingApproval";
+            if (!automatic)
             {
                 await SendAsync(admin, HttpMethod.Post, $"/api/v1/actions/{id}/approve", new { comment = "simulated admin" }, cancellationToken);
             }
 
-            var succeeded = random.NextDouble() < fault.SuccessProbability[kind];
+            var chosen = fault.Success(kind, afterRelease);
+            var succeeded = random.NextDouble() < chosen;
             await SendAsync(ingest, HttpMethod.Post, $"/api/v1/actions/{id}/outcome", new { succeeded, detail = "simulated agent" }, cancellationToken);
 
             var n = seen[fault.Name] = seen.GetValueOrDefault(fault.Name) + 1;
             results.Add(new IncidentResult(
-                i + 1, fault.Name, n, kind, fault.SuccessProbability[kind], fault.Best,
-                fault.SuccessProbability.Values.Average(), fault.SuccessProbability[rule], succeeded));
+                i + 1, fault.Name, n, kind, chosen, fault.BestIn(afterRelease),
+                fault.SuccessProbability.Keys.Average(k => fault.Success(k, afterRelease)), fault.Success(rule, afterRelease), succeeded,
+                afterRelease, automatic));
             if ((i + 1) % 25 == 0 || i + 1 == incidents)
             {
                 await progress.WriteLineAsync($"[{i + 1}/{incidents}] incidents");
@@ -72,6 +118,29 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
         }
 
         return results;
+    }
+
+    // A release reported by the tenant's pipeline. A settled one is dated days back: the simulation's clock runs faster
+    // than the host's, so "the running version has been up for days" is said by its deployment time.
+    private static Task<JsonElement> ReleaseAsync(HttpClient ingest, string deployment, string version, bool settled, CancellationToken cancellationToken) =>
+        SendAsync(ingest, HttpMethod.Post, $"/api/v1/deployments/{deployment}/versions", new
+        {
+            version,
+            deployedAt = settled ? DateTimeOffset.UtcNow.AddDays(-3) : DateTimeOffset.UtcNow,
+        }, cancellationToken);
+
+    // The operator has the host train a risk assessor on the outcomes so far and activates it.
+    private async Task TrainRiskAssessorAsync(CancellationToken cancellationToken)
+    {
+        await progress.WriteLineAsync("training the risk assessor on the outcomes so far…");
+        var operatorClient = Client(operatorKey);
+        var trained = await SendAsync(operatorClient, HttpMethod.Post, "/api/v1/models/risk-assessor/train", null, cancellationToken);
+        var version = trained.GetProperty("version").GetInt32();
+        var brier = trained.GetProperty("metrics").GetProperty("brier").GetDouble();
+        await SendAsync(operatorClient, HttpMethod.Post, $"/api/v1/models/risk-assessor/versions/{version}/promote", null, cancellationToken);
+        await progress.WriteLineAsync(System.FormattableString.Invariant(
+            $"risk assessor version {version} active (held-out Brier score {brier:F3}); waiting {_options.ModelSwitch.TotalSeconds:F0} s for the host to switch…"));
+        await Task.Delay(_options.ModelSwitch, cancellationToken);
     }
 
     private static async Task<JsonElement> WaitForActionAsync(HttpClient ingest, string deployment, CancellationToken cancellationToken)

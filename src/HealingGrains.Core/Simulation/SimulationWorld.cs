@@ -9,6 +9,17 @@ public sealed record Fault(string Name, int Tenant, string ExceptionType, string
     /// <summary>The fix that usually works.</summary>
     public string BestKind => SuccessProbability.MaxBy(p => p.Value).Key;
 
+    /// <summary>
+    /// The hidden success probability of <paramref name="kind"/> in its context: right after a release, anything but a
+    /// rollback works only <see cref="SimulationWorld.FreshReleasePenalty"/> as often (restarting or scaling a broken
+    /// release rarely helps, and it disturbs a deployment that is still settling).
+    /// </summary>
+    public double Success(string kind, bool afterRelease) =>
+        SuccessProbability[kind] * (afterRelease && kind != "rollback-version" ? SimulationWorld.FreshReleasePenalty : 1);
+
+    /// <summary>The best fix's success probability in the context.</summary>
+    public double BestIn(bool afterRelease) => SuccessProbability.Keys.Max(k => Success(k, afterRelease));
+
     /// <summary>An instance of the fault's error message with fresh values.</summary>
     public string Message(Random random)
     {
@@ -24,6 +35,9 @@ public sealed record Fault(string Name, int Tenant, string ExceptionType, string
 /// </summary>
 public sealed class SimulationWorld
 {
+    /// <summary>How much less often anything but a rollback works right after a release.</summary>
+    public const double FreshReleasePenalty = 0.25;
+
     /// <summary>Every action kind a simulated deployment can run.</summary>
     public static readonly string[] AllKinds = ["restart", "scale-out", "rollback-version", "clear-cache", "failover"];
 
