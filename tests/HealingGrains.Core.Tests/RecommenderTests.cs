@@ -124,4 +124,30 @@ public sealed class RecommenderTests
 
         Assert.True(picks.TakeLast(20).Count(p => p == "scale-out") >= 16, string.Join(",", picks));
     }
+
+    [Fact]
+    public void TheFixPredictorsPseudoCountsSteerANewFingerprintAndFadeAsOutcomesAccumulate()
+    {
+        var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var predicted = new Dictionary<string, DecayedCounts>
+        {
+            ["restart"] = new(0.4, 3.6, now),
+            ["scale-out"] = new(3.6, 0.4, now),
+        };
+        var recommender = new Recommender();
+        var fresh = recommender.Rank(new RecommendationRequest { Kinds = ["restart", "scale-out"], Predicted = predicted, Now = now }, new Random(1));
+
+        Assert.Equal("scale-out", fresh[0].Kind);
+        Assert.Equal((3.6, 0.4), (fresh[0].Evidence.PredictedSuccesses, fresh[0].Evidence.PredictedFailures));
+        Assert.Contains("fix predictor expects scale-out to work 90%", fresh[0].Reasoning, StringComparison.Ordinal);
+
+        var learned = recommender.Rank(new RecommendationRequest
+        {
+            Kinds = ["restart", "scale-out"],
+            Predicted = predicted,
+            Own = new Dictionary<string, DecayedCounts> { ["restart"] = new(20, 0, now), ["scale-out"] = new(0, 20, now) },
+            Now = now,
+        }, new Random(1));
+        Assert.Equal("restart", learned[0].Kind);
+    }
 }

@@ -88,4 +88,26 @@ public sealed class SafetyGateTests
         Assert.Equal("restart", RuleBook.Choose(Capabilities, null)!.Value.Kind);
         Assert.Null(RuleBook.Choose([], null));
     }
+
+    [Fact]
+    public void OutsideThePolicysAutoDomainsOrUncategorisedAnErrorWaitsForAHuman()
+    {
+        var domains = Open with { AutoDomains = ["Capacity", "MemoryAndResources"] };
+
+        Assert.Equal(GateVerdict.AutoApprove, SafetyGate.Decide(domains, Request() with { Category = "Capacity" }).Verdict);
+        var outside = SafetyGate.Decide(domains, Request() with { Category = "Database" });
+        Assert.Equal(GateVerdict.RequireApproval, outside.Verdict);
+        Assert.Contains(outside.Reasons, r => r.Contains("not in Database", StringComparison.Ordinal));
+        Assert.Equal(GateVerdict.RequireApproval, SafetyGate.Decide(domains, Request()).Verdict);
+        Assert.Equal(GateVerdict.AutoApprove, SafetyGate.Decide(Open, Request() with { Category = "Database" }).Verdict);
+    }
+
+    [Fact]
+    public void TheRiskReasonNamesWhereTheRiskCameFrom()
+    {
+        var decision = SafetyGate.Decide(Open, Request(risk: 0.72) with { RiskSource = "RiskAssessor/4" });
+
+        Assert.Equal(GateVerdict.RequireApproval, decision.Verdict);
+        Assert.Contains("Risk 0.72 (RiskAssessor/4) is above the maximum 0.30.", decision.Reasons);
+    }
 }

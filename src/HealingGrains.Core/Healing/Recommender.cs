@@ -72,7 +72,7 @@ public sealed class Recommender(RecommenderOptions? options = null)
         if (e.PredictedSuccesses + e.PredictedFailures > 0)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"The fix predictor expects {kind} to work {e.PredictedSuccesses / (e.PredictedSuccesses + e.PredictedFailures):P0} of the time (weighed as {e.PredictedSuccesses + e.PredictedFailures:0.#} cases)."));
+                $"The fix predictor expects {kind} to work {100 * e.PredictedSuccesses / (e.PredictedSuccesses + e.PredictedFailures):0}% of the time (weighed as {e.PredictedSuccesses + e.PredictedFailures:0.#} cases)."));
         }
 
         if (e.CorrelationSuccesses > 0)
