@@ -192,6 +192,18 @@ public sealed class ModelsApiTests(HostFixture host) : IClassFixture<HostFixture
         Assert.Equal(JsonValueKind.Null, evidence.GetProperty("predicted").ValueKind);
     }
 
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheModelsEndpoints()
+    {
+        var document = await (await host.Client(null).GetAsync("/openapi/v1.json", Api.Ct)).JsonAsync();
+
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/models", "/api/v1/models/{kind}/train", "/api/v1/models/{kind}/versions", "/api/v1/fingerprints/{id}/category" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+    }
+
     private static ByteArrayContent Octets(byte[] bytes)
     {
         var content = new ByteArrayContent(bytes);
