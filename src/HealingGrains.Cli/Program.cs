@@ -1,3 +1,3 @@
 using HealingGrains.Cli.Commands;
 
-return await HgCommand.Create().Parse(args).InvokeAsync();
+return await HgCommand.InvokeAsync(args);

@@ -85,6 +85,18 @@ public sealed class OutcomeModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AModelOfTheRightFeaturesButAnotherShapeIsRefusedRatherThanScoredPastItsWeights()
+    {
+        var small = new LinearModel(FixPredictor.Featurizer, 4, ["succeeded"], [0f], new float[4]).Save();
+        var twoClasses = new LinearModel(RiskAssessor.Featurizer, ActionFeaturizer.Dimension, ["a", "b"], [0f, 0f], new float[2 * ActionFeaturizer.Dimension]).Save();
+        var classifier = new LinearModel(ErrorText.Featurizer, 4, Enum.GetNames<ErrorCategory>(), new float[11], new float[44]).Save();
+
+        Assert.Contains("buckets", Assert.Throws<InvalidDataException>(() => FixPredictor.Load(small)).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => RiskAssessor.Load(twoClasses));
+        Assert.Contains("buckets", Assert.Throws<InvalidDataException>(() => ErrorClassifier.Load(classifier)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TrainingRefusesTooFewOrOneSidedOutcomes()
     {
         var data = World(200, 4);

@@ -7,12 +7,21 @@ internal static class HgCommand
 {
     public static RootCommand Create()
     {
-        var root = new RootCommand("hg: the HealingGrains command line: fingerprint logs, send telemetry, evaluate.");
+        var root = new RootCommand("hg: the HealingGrains command line: fingerprint logs, send telemetry, evaluate, manage models.");
         root.Subcommands.Add(Fingerprint());
         root.Subcommands.Add(Send());
         root.Subcommands.Add(Eval());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; arguments the parser rejects exit with <see cref="ExitCodes.Usage"/>, as the commands' own checks do.</summary>
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default)
+    {
+        var parse = Create().Parse(args);
+        var exit = await parse.InvokeAsync(configuration, cancellationToken);
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : exit;
     }
 
     private static Command Fingerprint()

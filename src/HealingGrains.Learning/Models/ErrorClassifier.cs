@@ -151,6 +151,12 @@ public sealed class ErrorClassifier
     public static ErrorClassifier Load(byte[] bytes)
     {
         var model = LinearModel.Load(bytes, ErrorText.Featurizer);
+        if (model.Dimension != ErrorText.Dimension)
+        {
+            // Scoring hashes into this build's buckets; fewer weights would be indexed past.
+            throw new InvalidDataException($"The model has {model.Dimension} buckets; this build's features use {ErrorText.Dimension}.");
+        }
+
         if (!model.Classes.SequenceEqual(Enum.GetNames<ErrorCategory>()))
         {
             throw new InvalidDataException($"The model's classes ({string.Join(", ", model.Classes)}) are not this build's categories.");

@@ -82,6 +82,19 @@ public abstract class OutcomeModel
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    // A model of the right featurizer can still have been written with another dimension or several classes; scoring it
+    // would index past its weights.
+    private protected static LinearModel Checked(LinearModel model)
+    {
+        if (model.Dimension != ActionFeaturizer.Dimension || model.Classes.Count != 1)
+        {
+            throw new InvalidDataException(
+                $"The model has {model.Dimension} buckets and {model.Classes.Count} classes; this build scores {ActionFeaturizer.Dimension} buckets and one class.");
+        }
+
+        return model;
+    }
+
     private protected abstract void Featurize(ActionFeatures features, FeatureVector vector);
 
     private protected abstract bool Label(OutcomeExample example);
@@ -123,7 +136,7 @@ public sealed class FixPredictor : OutcomeModel
         new(Fit(Featurizer, "succeeded", examples, ActionFeaturizer.ForFix, e => e.Succeeded, seed));
 
     /// <summary>Loads a model saved with <see cref="OutcomeModel.Save"/>.</summary>
-    public static FixPredictor Load(byte[] bytes) => new(LinearModel.Load(bytes, Featurizer));
+    public static FixPredictor Load(byte[] bytes) => new(Checked(LinearModel.Load(bytes, Featurizer)));
 
     private protected override void Featurize(ActionFeatures features, FeatureVector vector) => ActionFeaturizer.ForFix(features, vector);
 
@@ -146,7 +159,7 @@ public sealed class RiskAssessor : OutcomeModel
         new(Fit(Featurizer, "harmed", examples, ActionFeaturizer.ForRisk, e => e.Harmed, seed));
 
     /// <summary>Loads a model saved with <see cref="OutcomeModel.Save"/>.</summary>
-    public static RiskAssessor Load(byte[] bytes) => new(LinearModel.Load(bytes, Featurizer));
+    public static RiskAssessor Load(byte[] bytes) => new(Checked(LinearModel.Load(bytes, Featurizer)));
 
     private protected override void Featurize(ActionFeatures features, FeatureVector vector) => ActionFeaturizer.ForRisk(features, vector);
 

@@ -70,6 +70,13 @@ public sealed class ActionResponse
                 PseudoSuccesses = a.Evidence.CorrelationSuccesses,
             },
             Posterior = new PosteriorResponse { Alpha = Math.Round(a.Evidence.Alpha, 3), Beta = Math.Round(a.Evidence.Beta, 3), Mean = Math.Round(a.Evidence.Mean, 4) },
+            Predicted = a.Evidence.PredictedSuccesses == 0 && a.Evidence.PredictedFailures == 0 ? null : new CountsResponse
+            {
+                Successes = Math.Round(a.Evidence.PredictedSuccesses, 2),
+                Failures = Math.Round(a.Evidence.PredictedFailures, 2),
+            },
+            Category = a.Evidence.Category,
+            Context = a.Evidence.Context is { } context ? ContextResponse.From(context) : null,
             Models = a.Evidence.Models,
             Gate = a.Evidence.Gate,
             PolicyVersion = a.Evidence.PolicyVersion,
@@ -97,13 +104,63 @@ public sealed class EvidenceResponse
     /// <summary>Cross-tenant priors; none until federation exists.</summary>
     public CountsResponse? Federated { get; init; }
 
+    /// <summary>The fix predictor's capped pseudo-counts for the proposed kind; null when it did not contribute.</summary>
+    public CountsResponse? Predicted { get; init; }
+
     public required PosteriorResponse Posterior { get; init; }
+
+    /// <summary>The error's category when the action was proposed, if known.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>What the risk assessor read when the action was proposed; null for actions older than the models.</summary>
+    public ContextResponse? Context { get; init; }
 
     public IReadOnlyDictionary<string, string> Models { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyList<string> Gate { get; init; } = [];
 
     public int PolicyVersion { get; init; }
+}
+
+/// <summary>An action's anonymous context at proposal time: the features of the fix predictor and the risk assessor.</summary>
+public sealed class ContextResponse
+{
+    public required string Kind { get; init; }
+
+    public string? Category { get; init; }
+
+    public string? ExceptionType { get; init; }
+
+    public bool FollowsVersion { get; init; }
+
+    /// <summary>Minutes since the running version was deployed; null when no version is known.</summary>
+    public double? DeploymentAgeMinutes { get; init; }
+
+    public int VersionsLast24Hours { get; init; }
+
+    /// <summary>Minutes since the deployment's previous proposal; null when it had none.</summary>
+    public double? MinutesSinceLastAction { get; init; }
+
+    public bool Production { get; init; }
+
+    /// <summary><c>instance</c>, <c>deployment</c>, <c>version</c> or <c>region</c>.</summary>
+    public required string BlastRadius { get; init; }
+
+    public double ErrorRatePerMinute { get; init; }
+
+    public static ContextResponse From(ActionContext c) => new()
+    {
+        Kind = c.Kind,
+        Category = c.Category,
+        ExceptionType = c.ExceptionType,
+        FollowsVersion = c.FollowsVersion,
+        DeploymentAgeMinutes = c.DeploymentAgeMinutes is { } age ? Math.Round(age, 2) : null,
+        VersionsLast24Hours = c.VersionsLast24Hours,
+        MinutesSinceLastAction = c.MinutesSinceLastAction is { } since ? Math.Round(since, 2) : null,
+        Production = c.Production,
+        BlastRadius = c.BlastRadius,
+        ErrorRatePerMinute = Math.Round(c.ErrorRatePerMinute, 4),
+    };
 }
 
 public sealed class CountsResponse

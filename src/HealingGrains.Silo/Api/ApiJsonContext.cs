@@ -32,5 +32,9 @@ namespace HealingGrains.Silo.Api;
 [JsonSerializable(typeof(AuditRecord))]
 [JsonSerializable(typeof(List<AuditRecord>))]
 [JsonSerializable(typeof(AuditVerifyResponse))]
+[JsonSerializable(typeof(ModelsResponse))]
+[JsonSerializable(typeof(ModelKindResponse))]
+[JsonSerializable(typeof(ModelVersionResponse))]
+[JsonSerializable(typeof(CategoryRequest))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

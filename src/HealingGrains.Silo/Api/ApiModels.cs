@@ -151,6 +151,19 @@ public sealed class FingerprintResponse
 
     /// <summary>The fingerprints merged into this one.</summary>
     public IReadOnlyList<string> MergedFrom { get; init; } = [];
+
+    /// <summary>The error's category (one of <c>ErrorCategory</c>'s names); null while unknown.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>Who gave the category: a classifier version such as <c>ErrorClassifier/3</c>, or <c>admin:key</c> for a correction.</summary>
+    public string? CategorySource { get; init; }
+}
+
+/// <summary>Body of <c>PUT /api/v1/fingerprints/{id}/category</c>.</summary>
+public sealed class CategoryRequest
+{
+    /// <summary>One of the error categories, e.g. <c>Database</c>.</summary>
+    public string? Category { get; init; }
 }
 
 /// <summary>Occurrences in one minute.</summary>

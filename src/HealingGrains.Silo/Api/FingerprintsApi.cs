@@ -35,6 +35,10 @@ internal static class FingerprintsApi
             .WithName("SplitFingerprint")
             .WithSummary("Splits the fingerprint's events whose masked text matches a template off into a new fingerprint, created at once. Audited.")
             .Accepts<SplitRequest>("application/json");
+        group.MapPut("/{id}/category", CategoryAsync)
+            .WithName("CorrectFingerprintCategory")
+            .WithSummary("Sets the fingerprint's error category; the correction also becomes training data for the classifier.")
+            .Accepts<CategoryRequest>("application/json");
         return routes;
     }
 
@@ -183,6 +187,31 @@ internal static class FingerprintsApi
         return TypedResults.Created($"/api/v1/fingerprints/{created.Id}", created);
     }
 
+    private static async Task<Results<Ok<FingerprintResponse>, ProblemHttpResult>> CategoryAsync(
+        string id, HttpContext context, IGrainFactory grains, Recommender recommender, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context.Request, ApiJsonContext.Default.CategoryRequest, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var categories = Enum.GetNames<ErrorCategory>();
+        var category = Array.Find(categories, c => string.Equals(c, body!.Category, StringComparison.OrdinalIgnoreCase));
+        if (category is null)
+        {
+            return Problems.Invalid("category", $"Required: one of {string.Join(", ", categories)}.");
+        }
+
+        var tenantId = context.User.TenantId();
+        var info = ResourceNames.IsValidFingerprintId(id)
+            ? await grains.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, id)).CorrectCategoryAsync(category, Actor)
+            : null;
+        return info is null
+            ? Problems.NotFound($"No fingerprint '{id}' in this tenant.")
+            : TypedResults.Ok(await DetailAsync(grains, tenantId, info, recommender, time));
+    }
+
     private static ProblemHttpResult ToProblem(GroupingResult result, string field) => result.Status switch
     {
         GroupingStatus.NotFound => Problems.NotFound(result.Problem!),
@@ -238,5 +267,7 @@ internal static class FingerprintsApi
         MergedInto = f.MergedInto,
         SplitFrom = f.SplitFrom,
         MergedFrom = f.MergedFrom,
+        Category = f.Category,
+        CategorySource = f.CategorySource,
     };
 }

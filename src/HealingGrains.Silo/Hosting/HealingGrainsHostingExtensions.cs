@@ -147,6 +147,7 @@ public static class HealingGrainsHostingExtensions
         app.MapPolicyApi();
         app.MapAuditApi();
         app.MapUsersApi();
+        app.MapModelsApi();
         return app;
     }
 }
