@@ -7,7 +7,7 @@ namespace HealingGrains.Learning.Models;
 /// <summary>ML.NET does the training; the weights are then taken out into a <see cref="LinearModel"/>.</summary>
 internal static class LinearTrainer
 {
-    /// <summary>Multinomial logistic regression (SDCA, maximum entropy) over labels 0 … classes − 1.</summary>
+    /// <summary>Multinomial logistic regression (L-BFGS maximum entropy, L2 0.1) over labels 0 … classes − 1.</summary>
     public static LinearModel Multiclass(string featurizer, int dimension, IReadOnlyList<string> classes, IEnumerable<(VBuffer<float> Features, int Label)> rows, int seed)
     {
         var ml = new MLContext(seed);
@@ -17,13 +17,13 @@ internal static class LinearTrainer
         // The enumerable loader takes a key column's values as zero-based class indices (verified by the tests: an
         // offset shifts every prediction by one class).
         var data = ml.Data.LoadFromEnumerable(rows.Select(r => new MulticlassRow { Features = r.Features, Label = (uint)r.Label }), definition);
-        var trainer = ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
+        var trainer = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
             LabelColumnName = nameof(MulticlassRow.Label),
             FeatureColumnName = nameof(MulticlassRow.Features),
             NumberOfThreads = 1,
-            MaximumNumberOfIterations = 50,
-            L2Regularization = 1e-5f,
+            L2Regularization = 0.1f,
+            L1Regularization = 0f,
         });
         var parameters = trainer.Fit(data).Model;
         VBuffer<float>[] weights = [];
