@@ -40,7 +40,8 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
 
             if (_options.ApprovalThreshold is not null || _options.MaxRisk is not null)
             {
-                var policy = new Dictionary<string, double>(StringComparer.Ordinal);
+                // The simulation's clock runs far faster than the host's: an hourly limit would count days of incidents.
+                var policy = new Dictionary<string, double>(StringComparer.Ordinal) { ["maxAutoActionsPerDeploymentPerHour"] = 10_000 };
                 if (_options.ApprovalThreshold is { } threshold)
                 {
                     policy["approvalThreshold"] = threshold;
