@@ -21,6 +21,28 @@ public sealed class SimulationTests
         Assert.Contains("[80/80] incidents", progress.ToString(), StringComparison.Ordinal);
     }
 
+    // Issue 7: against the same world and seed, a risk assessor trained on the first outcomes keeps the harmful
+    // automatic actions (anything but a rollback right after a release) for a human.
+    [Fact]
+    public async Task TurningTheRiskAssessorOnLowersTheFailedAutomaticActionsAgainstTheSameWorldAndSeed()
+    {
+        var world = SimulationWorld.Create(tenants: 1, faults: 3, kinds: 5, seed: 11);
+        var options = new SimulationOptions { Releases = 0.3, ApprovalThreshold = 0, MaxRisk = 0.5, AutoDowngradeFloor = 0, TrainAfter = 80 };
+
+        var off = await SimulateCommand.RunAsync(world, null, null, incidents: 180, seed: 11, round: 60, warmUp: 30, TextWriter.Null,
+            TestContext.Current.CancellationToken, options);
+        var progress = new StringWriter();
+        var on = await SimulateCommand.RunAsync(world, null, null, incidents: 180, seed: 11, round: 60, warmUp: 30, progress,
+            TestContext.Current.CancellationToken, options with { RiskAssessor = true });
+
+        Assert.Equal(100, off!.Counted.Count);
+        Assert.Equal(off.Counted.Select(r => (r.Fault, r.AfterRelease)), on!.Counted.Select(r => (r.Fault, r.AfterRelease)));
+        Assert.Equal(off.AutomaticActions, off.Counted.Count);
+        Assert.True(on.FailedAutomaticActions < off.FailedAutomaticActions * 0.6,
+            $"failed automatic actions: {on.FailedAutomaticActions} with the risk assessor, {off.FailedAutomaticActions} without");
+        Assert.Contains("risk assessor version 1 active", progress.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheWorldIsTheSameForTheSameSeedAndEveryFaultHasOneGoodFix()
     {

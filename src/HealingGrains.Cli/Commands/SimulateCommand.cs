@@ -23,6 +23,7 @@ internal static class SimulateCommand
         var releases = new Option<double>("--releases") { Description = "Share of incidents right after a new release, where anything but a rollback rarely works (0 to 1)", DefaultValueFactory = _ => 0 };
         var approvalThreshold = new Option<double?>("--approval-threshold") { Description = "The tenants' approval threshold (default: a new tenant's 1.0, a human approves everything)" };
         var maxRisk = new Option<double?>("--max-risk") { Description = "The tenants' maximum risk for automatic approval (default 0.3)" };
+        var downgradeFloor = new Option<double?>("--auto-downgrade-floor") { Description = "The tenants' auto-downgrade floor (default 0.5; 0 turns the downgrade off)" };
         var riskAssessor = new Option<string>("--risk-assessor")
         {
             Description = "off; on (the host trains and activates a risk assessor after --train-after incidents); compare (both, in-process, same world and seed)",
@@ -32,7 +33,7 @@ internal static class SimulateCommand
         var trainAfter = new Option<int?>("--train-after") { Description = "Incidents before the risk assessor is trained; automatic actions are counted after them (default: a third)" };
         var command = new Command("simulate", "Runs simulated tenants with hidden fault worlds against a host and prints how fast it learns the right fixes.")
         {
-            url, operatorKey, tenants, faults, kinds, incidents, seed, round, warmUp, svg, releases, approvalThreshold, maxRisk, riskAssessor, trainAfter,
+            url, operatorKey, tenants, faults, kinds, incidents, seed, round, warmUp, svg, releases, approvalThreshold, maxRisk, downgradeFloor, riskAssessor, trainAfter,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,9 +54,10 @@ internal static class SimulateCommand
                 return ExitCodes.Usage;
             }
 
-            if (parse.GetValue(releases) is < 0 or > 1 || parse.GetValue(approvalThreshold) is < 0 or > 1 || parse.GetValue(maxRisk) is < 0 or > 1)
+            if (parse.GetValue(releases) is < 0 or > 1 || parse.GetValue(approvalThreshold) is < 0 or > 1 || parse.GetValue(maxRisk) is < 0 or > 1
+                || parse.GetValue(downgradeFloor) is < 0 or > 1)
             {
-                await Console.Error.WriteLineAsync("hg simulate: --releases, --approval-threshold and --max-risk must be from 0 to 1.");
+                await Console.Error.WriteLineAsync("hg simulate: --releases, --approval-threshold, --max-risk and --auto-downgrade-floor must be from 0 to 1.");
                 return ExitCodes.Usage;
             }
 
@@ -72,6 +74,7 @@ internal static class SimulateCommand
                 Releases = parse.GetValue(releases),
                 ApprovalThreshold = parse.GetValue(approvalThreshold),
                 MaxRisk = parse.GetValue(maxRisk),
+                AutoDowngradeFloor = parse.GetValue(downgradeFloor),
                 TrainAfter = trainAt,
             };
             SimulationReport? report;

@@ -12,6 +12,9 @@ internal sealed record SimulationOptions
     /// <summary>The tenants' maximum risk for automatic approval; null keeps the default (0.3).</summary>
     public double? MaxRisk { get; init; }
 
+    /// <summary>The tenants' auto-downgrade floor; null keeps the default (0.5). 0 turns the downgrade off.</summary>
+    public double? AutoDowngradeFloor { get; init; }
+
     /// <summary>Whether the host trains and activates a risk assessor from the outcomes so far, after <see cref="TrainAfter"/> incidents.</summary>
     public bool RiskAssessor { get; init; }
 

@@ -38,7 +38,7 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
                 }
             }
 
-            if (_options.ApprovalThreshold is not null || _options.MaxRisk is not null)
+            if (_options.ApprovalThreshold is not null || _options.MaxRisk is not null || _options.AutoDowngradeFloor is not null)
             {
                 // The simulation's clock runs far faster than the host's: an hourly limit would count days of incidents.
                 var policy = new Dictionary<string, double>(StringComparer.Ordinal) { ["maxAutoActionsPerDeploymentPerHour"] = 10_000 };
@@ -50,6 +50,11 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
                 if (_options.MaxRisk is { } maxRisk)
                 {
                     policy["maxRisk"] = maxRisk;
+                }
+
+                if (_options.AutoDowngradeFloor is { } floor)
+                {
+                    policy["autoDowngradeFloor"] = floor;
                 }
 
                 await SendAsync(admin, HttpMethod.Put, "/api/v1/policy", policy, cancellationToken);
