@@ -17,7 +17,7 @@ public sealed class ModelRegistryGrain(
         var cap = options.Value.MaxModelBytes;
         if (registration.Bytes.Length == 0 || registration.Bytes.Length > cap)
         {
-            return Refused($"A model must hold 1 to {cap:N0} bytes; this one has {registration.Bytes.Length:N0}. Shrink it (fewer hashed features, fewer trees) or raise ModelRegistry:MaxModelBytes.");
+            return Refused($"A model must hold 1 to {cap:N0} bytes; this one has {registration.Bytes.Length:N0}. Shrink it (fewer hashed features, fewer trees) or raise HealingGrains:Models:MaxModelBytes.");
         }
 
         if (!registration.Metrics.TryGetValue(registration.Metric, out var value) || !double.IsFinite(value))
