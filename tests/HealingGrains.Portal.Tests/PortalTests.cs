@@ -322,6 +322,27 @@ public sealed class PortalTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task AnAdminCorrectsAFingerprintsCategoryAndTheApiShowsWhoGaveIt()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        await tenant.SendErrorAsync("Inventory timed out after 3000 ms on host alpha");
+        var source = Assert.Single(await WaitForFingerprintsAsync(tenant, 1, count: 1));
+        var page = await fixture.SignInAsync(tenant);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Approvals" })).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/fingerprints/{source.Id}");
+        await Assertions.Expect(page.Locator("h1[data-interactive=yes]")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(page.Locator("[data-category]")).ToHaveTextAsync("not categorised");
+        await page.GetByLabel("Category").SelectOptionAsync("Capacity");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Correct the category" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The category is now Capacity.");
+        await Assertions.Expect(page.Locator("[data-category='Capacity']")).ToHaveTextAsync("Capacity (admin:alice)");
+        var json = await tenant.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/fingerprints/{source.Id}", PortalFixture.Ct);
+        Assert.Equal(("Capacity", "admin:alice"), (json.GetProperty("category").GetString(), json.GetProperty("categorySource").GetString()));
+    }
+
+    [Fact]
     public async Task AnAdminSplitsAFingerprintByTemplateAndTheListMarksTheNewOne()
     {
         var tenant = await fixture.NewTenantAsync();
