@@ -15,11 +15,24 @@ public static class FeatureHash
         var hash = Basis ^ (seed * Prime);
         foreach (var c in text)
         {
-            hash = (hash ^ char.ToLowerInvariant(c)) * Prime;
+            hash = (hash ^ Lower(c)) * Prime;
         }
 
         return Finish(hash);
     }
+
+    /// <summary>The same as <see cref="Of(ReadOnlySpan{char}, uint)"/> for three characters, without a span.</summary>
+    public static uint Of(char first, char second, char third, uint seed)
+    {
+        var hash = Basis ^ (seed * Prime);
+        hash = (hash ^ Lower(first)) * Prime;
+        hash = (hash ^ Lower(second)) * Prime;
+        hash = (hash ^ Lower(third)) * Prime;
+        return Finish(hash);
+    }
+
+    // char.ToLowerInvariant, with the ASCII letters done inline.
+    private static char Lower(char c) => c < 128 ? (c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c);
 
     /// <summary>A hash of two hashes (an ordered pair: a bigram, a feature crossed with another).</summary>
     public static uint Combine(uint first, uint second) => Finish(((first * Prime) ^ second) * Prime);

@@ -19,11 +19,11 @@ public static class ErrorText
     private const uint BigramSpace = 2;
     private const uint TrigramSpace = 3;
 
-    /// <summary>Exception type, message and the first two stack lines, values masked and identifiers split into words.</summary>
+    /// <summary>Exception type, message and the first two stack lines, values masked.</summary>
     public static string Of(string? exceptionType, string? message, string? stackTrace)
     {
-        var frames = stackTrace is null ? "" : string.Join(' ', stackTrace.Split('\n', 3).Take(2));
-        return SplitWords(VariableMasker.Mask($"{exceptionType} {message} {frames}"));
+        var frames = stackTrace is null ? "" : FirstLines(stackTrace, 2);
+        return VariableMasker.Mask($"{exceptionType} {message} {frames}");
     }
 
     /// <summary>
@@ -40,7 +40,12 @@ public static class ErrorText
         var start = -1;
         for (var i = 0; i <= span.Length; i++)
         {
-            if (i < span.Length && !char.IsWhiteSpace(span[i]))
+            // Identifiers read as words: "Npgsql.PostgresException" as "Npgsql Postgres Exception", "connection_pool"
+            // as "connection pool"; the words inside them carry the meaning that lets the classifier recognise kinds of
+            // messages it has not seen.
+            var end = i == span.Length || IsSeparator(span[i]);
+            var camel = !end && i > 0 && char.IsUpper(span[i]) && char.IsLower(span[i - 1]);
+            if (!end && !camel)
             {
                 if (start < 0)
                 {
@@ -56,7 +61,7 @@ public static class ErrorText
             }
 
             var word = span[start..i];
-            start = -1;
+            start = camel ? i : -1;
             var hash = FeatureHash.Of(word, WordSpace);
             vector.Add(hash);
             if (previous != 0)
@@ -78,13 +83,12 @@ public static class ErrorText
             return;
         }
 
-        Span<char> gram = stackalloc char[3];
         for (var i = -1; i + 1 <= word.Length; i++)
         {
-            gram[0] = i < 0 ? '^' : word[i];
-            gram[1] = i + 1 < word.Length ? word[i + 1] : '$';
-            gram[2] = i + 2 < word.Length ? word[i + 2] : '$';
-            vector.Add(FeatureHash.Of(gram, TrigramSpace), 1f);
+            var first = i < 0 ? '^' : word[i];
+            var second = i + 1 < word.Length ? word[i + 1] : '$';
+            var third = i + 2 < word.Length ? word[i + 2] : '$';
+            vector.Add(FeatureHash.Of(first, second, third, TrigramSpace));
             if (i + 2 >= word.Length)
             {
                 break;
@@ -92,23 +96,24 @@ public static class ErrorText
         }
     }
 
-    // "Npgsql.PostgresException" reads as "Npgsql Postgres Exception", "connection_pool" as "connection pool": the
-    // words inside identifiers carry the meaning that lets the classifier recognise kinds of messages it has not seen.
-    private static string SplitWords(string text)
+    private static bool IsSeparator(char c) =>
+        char.IsWhiteSpace(c) || c is '.' or '_' or '-' or '/' or ':' or '=' or '(' or ')' or '[' or ']' or '\'' or '"' or ',' or ';';
+
+    private static string FirstLines(string text, int lines)
     {
-        var builder = new StringBuilder(text.Length + 16);
-        for (var i = 0; i < text.Length; i++)
+        var end = -1;
+        for (var n = 0; n < lines; n++)
         {
-            var c = text[i];
-            if (i > 0 && char.IsUpper(c) && char.IsLower(text[i - 1]))
+            var next = text.IndexOf('\n', end + 1);
+            if (next < 0)
             {
-                builder.Append(' ');
+                return text;
             }
 
-            builder.Append(c is '.' or '_' or '-' or '/' or ':' or '=' or '(' or ')' or '[' or ']' or '\'' or '"' or ',' or ';' ? ' ' : c);
+            end = next;
         }
 
-        return builder.ToString();
+        return text[..end];
     }
 }
 
