@@ -75,10 +75,11 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         }
 
         // The category of each fingerprint in the batch, from its first event, by the active classifier; with the
-        // fail-safe on, no model is consulted.
+        // fail-safe on, no model is consulted (loading the active one is not consulting it; the policy is asked only when
+        // a classifier is active at all).
         if (observations.Count > 0
-            && await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync() is { AiEnabled: true }
-            && await models.ClassifierAsync() is { } classifier)
+            && await models.ClassifierAsync() is { } classifier
+            && await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync() is { AiEnabled: true })
         {
             foreach (var builder in observations.Values)
             {
