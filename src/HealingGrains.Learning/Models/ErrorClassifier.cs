@@ -3,6 +3,7 @@ using System.Text;
 using HealingGrains.Core.Fingerprinting;
 using HealingGrains.Learning.Corpus;
 using HealingGrains.Learning.Features;
+using Microsoft.ML.Data;
 
 namespace HealingGrains.Learning.Models;
 
@@ -124,6 +125,12 @@ public static class ErrorText
 /// </summary>
 public sealed class ErrorClassifier
 {
+    /// <summary>Copies of each training message with words dropped.</summary>
+    public const int AugmentedCopies = 8;
+
+    /// <summary>The chance that a word is dropped from a copy.</summary>
+    public const double WordDropRate = 0.4;
+
     [ThreadStatic]
     private static FeatureVector? _vector;
 
@@ -138,12 +145,27 @@ public sealed class ErrorClassifier
         ArgumentNullException.ThrowIfNull(entries);
         var categories = Enum.GetNames<ErrorCategory>();
         var vector = new FeatureVector(ErrorText.Dimension);
-        var rows = entries.Select(e =>
+
+        // Each message is also learned from copies with words dropped at random, so that the model leans on every
+        // cue a message has rather than on its one most telling word: a new phrasing may lack that word. (Chosen on a
+        // development split, three templates trained and the fourth validated: 0.850 → 0.871 macro-F1 over three seeds.)
+        var random = new Random(seed);
+        var rows = new List<(VBuffer<float>, int)>();
+        foreach (var e in entries)
         {
+            var text = ErrorText.Of(e.ExceptionType, e.Message, e.StackTrace);
             vector.Clear();
-            ErrorText.Extract(ErrorText.Of(e.ExceptionType, e.Message, e.StackTrace), vector);
-            return (vector.ToVBuffer(), (int)e.Category);
-        }).ToList();
+            ErrorText.Extract(text, vector);
+            rows.Add((vector.ToVBuffer(), (int)e.Category));
+            var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (var k = 0; k < AugmentedCopies && words.Length > 3; k++)
+            {
+                vector.Clear();
+                ErrorText.Extract(string.Join(' ', words.Where(_ => random.NextDouble() >= WordDropRate)), vector);
+                rows.Add((vector.ToVBuffer(), (int)e.Category));
+            }
+        }
+
         if (rows.Count == 0)
         {
             throw new ArgumentException("There is nothing to train on.", nameof(entries));
