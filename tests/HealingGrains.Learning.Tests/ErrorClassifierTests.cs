@@ -23,7 +23,7 @@ public sealed class ErrorClassifierTests(ITestOutputHelper output)
 
         var bytes = Trained.Value.Save();
         output.WriteLine($"macro-F1 {metrics.MacroF1:F3}, accuracy {metrics.Accuracy:F3}, model {bytes.Length:N0} bytes");
-        Assert.True(metrics.MacroF1 >= 0.87, $"macro-F1 {metrics.MacroF1:F3}: issue 7 asks 0.90; 0.890 was measured when this bound was set");
+        Assert.True(metrics.MacroF1 >= 0.87, $"macro-F1 {metrics.MacroF1:F3}: issue 7 asks 0.90; 0.884 was measured when this bound was set");
         Assert.InRange(bytes.Length, 1, 1024 * 1024);
     }
 

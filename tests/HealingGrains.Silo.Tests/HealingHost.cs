@@ -18,6 +18,9 @@ public sealed class HealingHost(string dataDirectory, string? operatorKey) : Web
     public HttpClient ClientWithKey(string? key)
     {
         var client = CreateClient();
+
+        // Training a model on the host takes seconds alone and minutes when CI runs every test project at once.
+        client.Timeout = TimeSpan.FromMinutes(5);
         if (key is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
