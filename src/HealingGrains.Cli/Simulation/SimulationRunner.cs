@@ -9,7 +9,9 @@ namespace HealingGrains.Cli.Simulation;
 /// <summary>
 /// Drives a host through incidents: a simulated deployment reports a fault's error, the simulated admin approves what
 /// waits, the simulated agent runs the approved action and reports an outcome drawn from the fault's hidden
-/// probabilities. Incidents run one at a time, so with a seeded host a run replays exactly.
+/// probabilities. Incidents run one at a time, so with a seeded host a run replays exactly, unless releases are
+/// simulated: then a failed action also proposes its rollback plan, and which open proposal the agent sees first
+/// depends on timing.
 /// </summary>
 internal sealed class SimulationRunner(HttpClient http, string operatorKey, SimulationWorld world, TextWriter progress, SimulationOptions? options = null)
 {
