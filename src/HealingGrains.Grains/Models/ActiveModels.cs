@@ -54,7 +54,7 @@ public sealed partial class ActiveModels(
             }
             else if (model?.Version != active.Label)
             {
-                var bytes = await grains.GetGrain<IModelVersionGrain>($"{slot.Kind}/{active.Version}").GetBytesAsync();
+                var bytes = await grains.GetGrain<IModelVersionGrain>(ModelVersionKey.Format(slot.Kind, active.Version)).GetBytesAsync();
                 try
                 {
                     model = new ActiveModel<T>(slot.Load(bytes ?? throw new InvalidDataException("The version has no bytes.")), active.Label);

@@ -43,7 +43,7 @@ public sealed class ModelRegistryGrain(
         };
 
         // The bytes first: a version the registry lists always has its bytes.
-        await GrainFactory.GetGrain<IModelVersionGrain>($"{Kind}/{info.Version}").StoreAsync(registration.Bytes);
+        await GrainFactory.GetGrain<IModelVersionGrain>(ModelVersionKey.Format(Kind, info.Version)).StoreAsync(registration.Bytes);
         registry.State.Versions.Add(info);
         await registry.WriteStateAsync();
         return new ModelDecision { Accepted = true, Version = info };

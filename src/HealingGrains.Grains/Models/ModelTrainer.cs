@@ -57,19 +57,18 @@ public sealed class ModelTrainer(IRowStore rows, IGrainFactory grains, IOptions<
             return new ModelDecision { Accepted = false, Reason = $"A model must hold 1 to {options.Value.MaxModelBytes:N0} bytes; this one has {bytes.Length:N0}." };
         }
 
+        object heldOut = kind == ModelKind.ErrorClassifier
+            ? ErrorCorpus.Split().HeldOut
+            : await TrainingData.OutcomesAsync(rows, options.Value.MaxTrainingOutcomes, cancellationToken);
         try
         {
-            _ = Load(kind, bytes);
+            // Measuring loads the bytes: a non-model is refused there, with the reason, before anything is stored.
+            return await RegisterAsync(kind, bytes, "uploaded:" + Convert.ToHexStringLower(SHA256.HashData(bytes)), heldOut, "uploaded", cancellationToken);
         }
         catch (InvalidDataException ex)
         {
             return new ModelDecision { Accepted = false, Reason = $"Not a {kind} model: {ex.Message}" };
         }
-
-        object heldOut = kind == ModelKind.ErrorClassifier
-            ? ErrorCorpus.Split().HeldOut
-            : await TrainingData.OutcomesAsync(rows, options.Value.MaxTrainingOutcomes, cancellationToken);
-        return await RegisterAsync(kind, bytes, "uploaded:" + Convert.ToHexStringLower(SHA256.HashData(bytes)), heldOut, "uploaded", cancellationToken);
     }
 
     private async Task<ModelDecision> RegisterAsync(
@@ -77,7 +76,7 @@ public sealed class ModelTrainer(IRowStore rows, IGrainFactory grains, IOptions<
     {
         var registry = grains.GetGrain<IModelRegistryGrain>(kind.ToString());
         var active = await registry.GetActiveAsync();
-        var activeBytes = active is null ? null : await grains.GetGrain<IModelVersionGrain>($"{kind}/{active.Version}").GetBytesAsync();
+        var activeBytes = active is null ? null : await grains.GetGrain<IModelVersionGrain>(ModelVersionKey.Format(kind, active.Version)).GetBytesAsync();
         var (metric, higherIsBetter, metrics, heldOutHash, baseline) = await Task.Run(() => Measure(kind, bytes, heldOutData, activeBytes), cancellationToken);
         return await registry.RegisterAsync(new ModelRegistration
         {

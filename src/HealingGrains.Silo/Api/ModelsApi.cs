@@ -73,7 +73,7 @@ internal static class ModelsApi
         }
 
         var bytes = TryParseVersion(version, out var number)
-            ? await grains.GetGrain<IModelVersionGrain>(VersionKey(modelKind, number)).GetBytesAsync()
+            ? await grains.GetGrain<IModelVersionGrain>(ModelVersionKey.Format(modelKind, number)).GetBytesAsync()
             : null;
         return bytes is null
             ? UnknownVersion(kind, version)
@@ -208,8 +208,6 @@ internal static class ModelsApi
     private static IModelRegistryGrain Registry(IGrainFactory grains, ModelKind kind) => grains.GetGrain<IModelRegistryGrain>(kind.ToString());
 
     // The key ModelRegistryGrain stores a version's bytes under.
-    private static string VersionKey(ModelKind kind, int version) => $"{kind}/{version}";
-
     private static Created<ModelVersionResponse> Created(ModelVersionInfo version)
     {
         var response = ModelVersionResponse.From(version);
