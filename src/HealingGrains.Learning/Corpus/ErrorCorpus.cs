@@ -20,8 +20,8 @@ public sealed record CorpusEntry(ErrorCategory Category, string Family, string? 
 /// </summary>
 public static partial class ErrorCorpus
 {
-    /// <summary>Messages generated per family.</summary>
-    public const int PerFamily = 25;
+    /// <summary>Messages generated per template of a family.</summary>
+    public const int PerTemplate = 5;
 
     /// <summary>The families, by category.</summary>
     public static IReadOnlyList<Family> Families => CorpusFamilies.All;
@@ -30,10 +30,10 @@ public static partial class ErrorCorpus
     public static IReadOnlyList<CorpusEntry> Generate(int seed = 20261125)
     {
         var random = new Random(seed);
-        var entries = new List<CorpusEntry>(Families.Count * PerFamily);
+        var entries = new List<CorpusEntry>(Families.Sum(f => f.Templates.Count) * PerTemplate);
         foreach (var family in Families)
         {
-            for (var i = 0; i < PerFamily; i++)
+            for (var i = 0; i < family.Templates.Count * PerTemplate; i++)
             {
                 var template = i % family.Templates.Count;
                 var message = Fill(family.Templates[template], random);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using HealingGrains.Core.Fingerprinting;
@@ -11,14 +12,18 @@ namespace HealingGrains.Learning.Models;
 public static class ErrorText
 {
     /// <summary>The featurizer's name and version, stored in every classifier model.</summary>
-    public const string Featurizer = "error-text/1";
+    public const string Featurizer = "error-text/2";
 
-    /// <summary>2¹³ hashed buckets shared by word unigrams, bigrams and character trigrams.</summary>
+    /// <summary>2¹³ hashed buckets shared by word unigrams, bigrams, character trigrams and domain words.</summary>
     public const int Dimension = 1 << 13;
 
     private const uint WordSpace = 1;
     private const uint BigramSpace = 2;
     private const uint TrigramSpace = 3;
+    private const uint DomainSpace = 4;
+
+    // One feature per healing domain, added for each word of the message that DomainLexicon places in it.
+    private static readonly uint[] DomainFeatures = [.. Enumerable.Range(0, Enum.GetValues<ErrorCategory>().Length).Select(c => FeatureHash.Combine(DomainSpace, (uint)c))];
 
     /// <summary>Exception type, message and the first two stack lines, values masked.</summary>
     public static string Of(string? exceptionType, string? message, string? stackTrace)
@@ -30,7 +35,9 @@ public static class ErrorText
     /// <summary>
     /// Adds the text's features: each word, each pair of neighbouring words, and each character trigram of a word
     /// with its boundaries (<c>^co</c>, <c>con</c>, …, <c>ed$</c>), so that an unseen word still shares features with
-    /// words it resembles. The vector is then scaled to unit length.
+    /// words it resembles; and, for each word <see cref="DomainLexicon"/> knows, its domains, so that an unseen
+    /// phrasing shares features with others that name the same domain in other words. The vector is then scaled to
+    /// unit length.
     /// </summary>
     public static void Extract(string text, FeatureVector vector)
     {
@@ -72,6 +79,10 @@ public static class ErrorText
 
             previous = hash;
             AddTrigrams(word, vector);
+            for (var domains = DomainLexicon.DomainsOf(word); domains != 0; domains &= domains - 1)
+            {
+                vector.Add(DomainFeatures[BitOperations.TrailingZeroCount(domains)]);
+            }
         }
 
         vector.NormalizeL2();
@@ -119,8 +130,8 @@ public static class ErrorText
 }
 
 /// <summary>
-/// The error classifier: a multinomial logistic regression (trained by ML.NET's SDCA maximum-entropy trainer) over
-/// 2¹³ hashed word, word-pair and character-trigram features of the masked text. Scoring touches only the buckets a
+/// The error classifier: a multinomial logistic regression (trained by ML.NET's L-BFGS maximum-entropy trainer) over
+/// 2¹³ hashed word, word-pair, character-trigram and domain-word features of the masked text. Scoring touches only the buckets a
 /// message has, so it is fast and thread-safe; the model is 11 × 2¹³ weights (about 360 KB).
 /// </summary>
 public sealed class ErrorClassifier
