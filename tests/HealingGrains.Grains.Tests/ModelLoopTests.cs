@@ -210,6 +210,31 @@ public sealed class ModelLoopTests(ModelClusterFixture fixture)
         Assert.Contains("HGLM", upload.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AChampionThisBuildCannotLoadScoresTheWorstSoATrainedChallengerReplacesIt()
+    {
+        // An upgrade changed the featurizer: the active fix predictor's bytes are of another featurizer (here a
+        // classifier's), which this build refuses to load. Measured by this build it is worth nothing (Brier 1).
+        using var store = new SqliteRowStore(new SqliteRowStoreOptions { DataSource = fixture.DatabasePath });
+        foreach (var o in Outcomes.Value.Skip(1_500).Take(1_000))
+        {
+            var f = o.Features;
+            await TrainingData.RecordOutcomeAsync(store, fixture.Time.GetUtcNow(), "old-build-" + o.Id, new ActionContext { Kind = f.Kind, DeploymentAgeMinutes = f.DeploymentAgeMinutes, BlastRadius = f.BlastRadius }, o.Succeeded, null, null);
+        }
+
+        await ActivateAsync(ModelKind.FixPredictor, Classifier.Value.Save(), advance: false);
+        var old = (await Registry(ModelKind.FixPredictor).GetActiveAsync())!;
+
+        var trainer = new ModelTrainer(store, fixture.Client, Options.Create(new ModelRegistryOptions()));
+        var challenger = await trainer.TrainAsync(ModelKind.FixPredictor, TestContext.Current.CancellationToken);
+        Assert.True(challenger.Accepted, challenger.Reason);
+        Assert.Equal(old.Version, challenger.Version!.BaselineVersion);
+        Assert.Equal(1.0, challenger.Version.BaselineMetric);
+
+        var promoted = await Registry(ModelKind.FixPredictor).PromoteAsync(challenger.Version.Version);
+        Assert.True(promoted.Accepted, promoted.Reason);
+    }
+
     private async Task<(string? Category, string? Source, ActionEvidence Evidence)> ClassifiedIncidentAsync()
     {
         var world = await HealingWorld.CreateAsync(fixture, "restart");

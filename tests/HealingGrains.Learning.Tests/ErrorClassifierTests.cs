@@ -23,7 +23,7 @@ public sealed class ErrorClassifierTests(ITestOutputHelper output)
 
         var bytes = Trained.Value.Save();
         output.WriteLine($"macro-F1 {metrics.MacroF1:F3}, accuracy {metrics.Accuracy:F3}, model {bytes.Length:N0} bytes");
-        Assert.True(metrics.MacroF1 >= 0.87, $"macro-F1 {metrics.MacroF1:F3}: issue 7 asks 0.90; 0.884 was measured when this bound was set");
+        Assert.True(metrics.MacroF1 >= 0.89, $"macro-F1 {metrics.MacroF1:F3}: issue 7 asks 0.90; 0.895 was measured when this bound was set");
         Assert.InRange(bytes.Length, 1, 1024 * 1024);
     }
 
@@ -39,7 +39,7 @@ public sealed class ErrorClassifierTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"unseen families: macro-F1 {metrics.MacroF1:F3}");
-        Assert.True(metrics.MacroF1 > 0.6, $"macro-F1 {metrics.MacroF1:F3}: generalisation to unseen families regressed");
+        Assert.True(metrics.MacroF1 > 0.69, $"macro-F1 {metrics.MacroF1:F3}: generalisation to unseen families regressed (0.718 when this bound was set)");
     }
 
     [Fact]

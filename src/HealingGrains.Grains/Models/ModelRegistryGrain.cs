@@ -66,16 +66,16 @@ public sealed class ModelRegistryGrain(
         var champion = registry.State.Versions.Find(v => v.Status == ModelStatus.Active);
         if (champion is not null)
         {
-            // The champion's value on the challenger's held-out data: its own when the data are the same, else the one
-            // measured on the challenger's data when it was registered.
+            // The champion's value on the challenger's held-out data: the one measured by the same build on the same data
+            // when the challenger was registered, else its own when the data are the same.
             double championValue;
-            if (champion.HeldOutDataHash == challenger.HeldOutDataHash && champion.Metric == challenger.Metric)
-            {
-                championValue = champion.Metrics[champion.Metric];
-            }
-            else if (challenger.BaselineVersion == champion.Version && challenger.BaselineMetric is { } baseline)
+            if (challenger.BaselineVersion == champion.Version && challenger.BaselineMetric is { } baseline)
             {
                 championValue = baseline;
+            }
+            else if (champion.HeldOutDataHash == challenger.HeldOutDataHash && champion.Metric == challenger.Metric)
+            {
+                championValue = champion.Metrics[champion.Metric];
             }
             else
             {

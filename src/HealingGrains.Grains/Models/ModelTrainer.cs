@@ -110,7 +110,8 @@ public sealed class ModelTrainer(IRowStore rows, IGrainFactory grains, IOptions<
                 metrics[$"f1.{category}"] = m.F1;
             }
 
-            double? baseline = TryLoad(() => ErrorClassifier.Load(activeBytes!), activeBytes) is { } active ? active.Evaluate(heldOut).MacroF1 : null;
+            // A champion this build cannot load (another featurizer) classifies nothing here: it scores the worst.
+            double? baseline = activeBytes is null ? null : TryLoad(() => ErrorClassifier.Load(activeBytes), activeBytes)?.Evaluate(heldOut).MacroF1 ?? 0;
             return ("macroF1", true, metrics, ErrorClassifier.Hash(heldOut), baseline);
         }
 
@@ -125,9 +126,9 @@ public sealed class ModelTrainer(IRowStore rows, IGrainFactory grains, IOptions<
             ["heldOut"] = p.Count,
             ["baseRate"] = p.Count == 0 ? 0 : p.BaseRate,
         };
-        double? championBrier = TryLoad(() => (OutcomeModel)Load(kind, activeBytes!), activeBytes) is { } champion && p.Count > 0
-            ? champion.Evaluate(outcomes).Brier
-            : null;
+        double? championBrier = activeBytes is null || p.Count == 0
+            ? null
+            : TryLoad(() => (OutcomeModel)Load(kind, activeBytes), activeBytes)?.Evaluate(outcomes).Brier ?? 1;
         return ("brier", false, values, OutcomeModel.Hash(outcomes), championBrier);
     }
 

@@ -605,13 +605,6 @@ internal static partial class CorpusFamilies
     // type of its own: it is initialised on first use, when Core and Extended both are.
     private static class Combined
     {
-        // Each family's further phrasings (CorpusPhrasings) go before its last template, which the held-out split
-        // keeps unseen.
-        public static readonly IReadOnlyList<Family> Families = [.. Core.Concat(Extended).Select(WithFurtherPhrasings)];
-
-        private static Family WithFurtherPhrasings(Family family) =>
-            CorpusPhrasings.Further.TryGetValue(family.Name, out var further)
-                ? family with { Templates = [.. family.Templates.Take(family.Templates.Count - 1), .. further, family.Templates[^1]] }
-                : family;
+        public static readonly IReadOnlyList<Family> Families = [.. Core, .. Extended];
     }
 }
