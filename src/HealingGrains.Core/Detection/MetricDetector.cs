@@ -1,13 +1,51 @@
 namespace HealingGrains.Core.Detection;
 
+/// <summary>The detectors a <see cref="MetricDetector"/> combines.</summary>
+[Flags]
+public enum DetectorKinds
+{
+    /// <summary>None: the detector only learns (and forecasts).</summary>
+    None = 0,
+
+    /// <summary>The point against a robust long-run level and spread.</summary>
+    Level = 1,
+
+    /// <summary>The mean of a short window against the long-run level: a shift.</summary>
+    Shift = 2,
+
+    /// <summary>The point against the same point one season (day, hour or week) ago.</summary>
+    Seasonal = 4,
+
+    /// <summary>A two-sided CUSUM of the standardised points: a change too slow for the others.</summary>
+    Change = 8,
+
+    /// <summary>A value beyond every value seen so far.</summary>
+    Novelty = 16,
+
+    /// <summary>All of them.</summary>
+    All = Level | Shift | Seasonal | Change | Novelty,
+}
+
 /// <summary>Settings of a <see cref="MetricDetector"/>.</summary>
 public sealed record DetectorOptions
 {
     /// <summary>Points learned before any probability is given (the detector answers 0 until then). Default 150.</summary>
     public int Warmup { get; init; } = 150;
 
+    /// <summary>Which detectors are combined. Default all.</summary>
+    public DetectorKinds Detectors { get; init; } = DetectorKinds.All;
+
     /// <summary>The weight of each new point in the long-run level and spread (≈ 1 / memory in points). Default 0.005.</summary>
     public double LevelRate { get; init; } = 0.005;
+
+    /// <summary>Surprise scores each statistical detector remembers to judge how rare a new one is. Default 1,000.</summary>
+    public int Memory { get; init; } = 1_000;
+
+    /// <summary>
+    /// How many times rarer a statistical detector's surprise must be than a novel value to count the same. Default 10:
+    /// real metrics are often surprising by their own history's standards; a value never seen before is rarer news.
+    /// </summary>
+    public double StatisticalPenalty { get; init; } = 10;
 
     /// <summary>Points in the short window whose mean is compared with the long-run level. Default 8.</summary>
     public int ShortWindow { get; init; } = 8;
@@ -18,23 +56,24 @@ public sealed record DetectorOptions
     /// <summary>The CUSUM slack, in spreads. Default 0.5.</summary>
     public double ChangeSlack { get; init; } = 0.5;
 
-    /// <summary>After a probability at or above this, later ones are damped for <see cref="Refractory"/> points: one alarm per event. Default 0.99.</summary>
+    /// <summary>After a probability at or above this, the next ones are halved for <see cref="Refractory"/> points: one alarm per event. Default 0.99.</summary>
     public double AlarmLevel { get; init; } = 0.99;
 
-    /// <summary>Points after an alarm during which probabilities are damped. Default 100.</summary>
-    public int Refractory { get; init; } = 100;
+    /// <summary>Points after an alarm during which probabilities are halved. Default 50.</summary>
+    public int Refractory { get; init; } = 50;
 
     /// <summary>The weight of each point in the trend (Holt's linear method). Default 0.05.</summary>
     public double TrendRate { get; init; } = 0.05;
 }
 
 /// <summary>What a detector says about one point.</summary>
-/// <param name="Probability">The calibrated anomaly probability in [0, 1]: 1 − the probability that a point at least this surprising happens in normal behaviour, over all detectors.</param>
-/// <param name="Level">Tail probability of the point against the long-run level and spread.</param>
-/// <param name="Shift">Tail probability of the short window's mean against the long-run level.</param>
-/// <param name="Seasonal">Tail probability of the point against the same point one season ago (1 when no season).</param>
-/// <param name="Change">Tail probability of the CUSUM change-point statistic.</param>
-public readonly record struct AnomalyScore(double Probability, double Level, double Shift, double Seasonal, double Change);
+/// <param name="Probability">The anomaly probability in [0, 1]: 1 − the chance, corrected for the number of detectors, that the most surprised of them would be at least this surprised in normal behaviour.</param>
+/// <param name="Level">Tail probability of the point against the long-run level and spread (1: not surprising).</param>
+/// <param name="Shift">Tail probability of the short window's mean.</param>
+/// <param name="Seasonal">Tail probability of the point against one season ago (1 when there is no season yet).</param>
+/// <param name="Change">Tail probability of the CUSUM statistic.</param>
+/// <param name="Novel">Whether the value is beyond every value seen before it.</param>
+public readonly record struct AnomalyScore(double Probability, double Level, double Shift, double Seasonal, double Change, bool Novel);
 
 /// <summary>When a metric is expected to reach a threshold if its current trend goes on.</summary>
 /// <param name="Threshold">The threshold.</param>
@@ -44,30 +83,38 @@ public readonly record struct AnomalyScore(double Probability, double Level, dou
 public sealed record Forecast(double Threshold, double Current, double SlopePerMinute, TimeSpan ReachedIn);
 
 /// <summary>
-/// An online anomaly detector for one metric series, in constant memory (a ring buffer of at most one season) and
-/// constant time per point. Four detectors each turn a surprise into a tail probability learned from their own past
-/// surprises (<see cref="TailProbability"/>): the point against a robust long-run level and spread; the mean of a short
-/// window against that level (a shift or a burst of noise); the point against the same point one season ago (a daily or
-/// hourly pattern broken), when the series has such a season; and a two-sided CUSUM of the standardised point (a
-/// change of level too slow for either). The smallest tail probability, corrected for four looks (Bonferroni), gives
-/// the anomaly probability. A trend (Holt's linear method) extrapolates when a threshold will be reached.
+/// An online anomaly detector for one metric series, in bounded memory (one season of points and each detector's
+/// remembered surprises) and constant time per point. Four statistical detectors each turn a surprise into a tail
+/// probability among their own recent surprises (<see cref="TailProbability"/>): the point against a robust long-run
+/// level and spread; the mean of a short window against that level (a shift); the point against the same point one
+/// season ago, when the sampling interval gives the series a daily, hourly or weekly season; and a two-sided CUSUM (a
+/// change too slow for the others). A fifth, novelty, notes a value beyond every value seen before. The rarest of them
+/// (statistical ones made <see cref="DetectorOptions.StatisticalPenalty"/> times less rare), corrected for the number
+/// of looks (Bonferroni), gives the anomaly probability. After an alarm the probabilities are halved for a while, so
+/// that one event raises one alarm. A trend (Holt's linear method) extrapolates when a threshold will be reached.
 /// </summary>
 public sealed class MetricDetector
 {
-    private const int Detectors = 4;
+    private const int Looks = 5;
     private static readonly TimeSpan[] Seasons = [TimeSpan.FromDays(1), TimeSpan.FromHours(1), TimeSpan.FromDays(7)];
 
     private readonly DetectorOptions _options;
     private readonly double[] _short;
+    private readonly TailProbability _levelTail;
+    private readonly TailProbability _shiftTail;
+    private readonly TailProbability _seasonalTail;
+    private readonly TailProbability _changeTail;
     private double[]? _ring;
     private int _season;
     private long _ringWrites;
     private long _count;
-    private DateTimeOffset? _first;
+    private DateTimeOffset _first;
     private DateTimeOffset _last;
 
     private double _mean;
     private double _spread;
+    private double _min = double.MaxValue;
+    private double _max = double.MinValue;
     private double _shortSum;
     private double _seasonalMean;
     private double _seasonalSpread;
@@ -77,31 +124,27 @@ public sealed class MetricDetector
     private double _trendSlope;
     private int _sinceAlarm = int.MaxValue;
 
-    private TailProbability _levelTail;
-    private TailProbability _shiftTail;
-    private TailProbability _seasonalTail;
-    private TailProbability _changeTail;
-
     /// <summary>A detector with <paramref name="options"/> (the defaults when null).</summary>
     public MetricDetector(DetectorOptions? options = null)
     {
         _options = options ?? new DetectorOptions();
-        if (_options.Warmup < 2 || _options.ShortWindow < 1 || _options.MaxSeason < 2 || _options.LevelRate is <= 0 or >= 1 || _options.TrendRate is <= 0 or >= 1)
+        if (_options.Warmup < 2 || _options.ShortWindow < 1 || _options.MaxSeason < 2 || _options.Memory < 2 || _options.Refractory < 0
+            || _options.LevelRate is <= 0 or >= 1 || _options.TrendRate is <= 0 or >= 1 || _options.StatisticalPenalty < 1)
         {
             throw new ArgumentException("Detector options out of range.", nameof(options));
         }
 
         _short = new double[_options.ShortWindow];
-        _levelTail = new TailProbability(2, _options.LevelRate);
-        _shiftTail = new TailProbability(2, _options.LevelRate);
-        _seasonalTail = new TailProbability(2, _options.LevelRate);
-        _changeTail = new TailProbability(2, _options.LevelRate);
+        _levelTail = new TailProbability(_options.Memory);
+        _shiftTail = new TailProbability(_options.Memory);
+        _seasonalTail = new TailProbability(_options.Memory);
+        _changeTail = new TailProbability(_options.Memory);
     }
 
     /// <summary>Points seen.</summary>
     public long Count => _count;
 
-    /// <summary>The season found, in points (0: none yet).</summary>
+    /// <summary>The season, in points (0: none).</summary>
     public int Season => _season;
 
     /// <summary>Learns a point and says how anomalous it is, from the points before it and itself.</summary>
@@ -116,7 +159,7 @@ public sealed class MetricDetector
         if (_count == 1)
         {
             Start(timestamp, value);
-            return default;
+            return new AnomalyScore(0, 1, 1, 1, 1, false);
         }
 
         ChooseSeason(timestamp);
@@ -135,8 +178,7 @@ public sealed class MetricDetector
         double? difference = null;
         if (_ring is not null && _ringWrites >= _season)
         {
-            var index = (int)((_count - 1) % _season);
-            difference = value - _ring[index];
+            difference = value - _ring[(int)((_count - 1) % _season)];
             seasonal = Math.Abs(difference.Value - _seasonalMean) / Math.Max(_seasonalSpread, Floor(_mean));
         }
 
@@ -144,68 +186,43 @@ public sealed class MetricDetector
         _upper = Math.Max(0, _upper + clipped - _options.ChangeSlack);
         _lower = Math.Max(0, _lower - clipped - _options.ChangeSlack);
         var change = Math.Max(_upper, _lower) / 2;
+        var beyond = _max > _min ? Math.Max(value - _max, _min - value) / (_max - _min) : 0;
 
-        var score = default(AnomalyScore);
+        var score = new AnomalyScore(0, 1, 1, 1, 1, beyond > 0);
         if (_count > _options.Warmup)
         {
+            var kinds = _options.Detectors;
             var level = _levelTail.Of(Math.Abs(z));
             var shifted = _shiftTail.Of(shift);
             var seasonalP = difference is null || _seasonalTail.Count < _options.Warmup ? 1 : _seasonalTail.Of(seasonal);
             var changed = _changeTail.Of(change);
-            var p = Math.Min(Math.Min(level, shifted), Math.Min(seasonalP, changed));
-            var probability = 1 - Math.Min(1, p * Detectors);
+            var p = _options.StatisticalPenalty * Math.Min(
+                Math.Min(kinds.HasFlag(DetectorKinds.Level) ? level : 1, kinds.HasFlag(DetectorKinds.Shift) ? shifted : 1),
+                Math.Min(kinds.HasFlag(DetectorKinds.Seasonal) ? seasonalP : 1, kinds.HasFlag(DetectorKinds.Change) ? changed : 1));
+            if (kinds.HasFlag(DetectorKinds.Novelty) && beyond > 0)
+            {
+                // As rare as one point in all seen, and rarer the further beyond the range it lies.
+                p = Math.Min(p, Math.Exp(-10 * beyond) / (_count + 1));
+            }
+
+            var probability = 1 - Math.Min(1, p * Looks);
             if (_sinceAlarm < _options.Refractory)
             {
                 probability *= 0.5;
             }
 
             _sinceAlarm = probability >= _options.AlarmLevel ? 0 : _sinceAlarm == int.MaxValue ? int.MaxValue : _sinceAlarm + 1;
-            score = new AnomalyScore(probability, level, shifted, seasonalP, changed);
+            score = new AnomalyScore(probability, level, shifted, seasonalP, changed, beyond > 0);
         }
 
-        // Then learn the point.
-        _levelTail.Learn(Math.Abs(z));
-        _shiftTail.Learn(shift);
-        _changeTail.Learn(change);
-        if (difference is { } d)
-        {
-            _seasonalTail.Learn(seasonal);
-            var dc = Math.Clamp(d, _seasonalMean - (4 * _seasonalSpread), _seasonalMean + (4 * _seasonalSpread));
-            _seasonalMean += _options.LevelRate * (dc - _seasonalMean);
-            _seasonalSpread += _options.LevelRate * ((Math.Abs(dc - _seasonalMean) * 1.25) - _seasonalSpread);
-        }
-
-        if (_ring is not null)
-        {
-            _ring[(int)((_count - 1) % _season)] = value;
-            _ringWrites++;
-        }
-
-        var rate = Math.Max(_options.LevelRate, 1.0 / _count);
-        var x = Math.Clamp(value, _mean - (4 * spread), _mean + (4 * spread));
-        _mean += rate * (x - _mean);
-        _spread += rate * ((Math.Abs(x - _mean) * 1.25) - _spread);
-        if (Math.Max(_upper, _lower) > 8)
-        {
-            // A change confirmed: start accumulating again from the new level.
-            _upper = _lower = 0;
-        }
-
-        var trendRate = Math.Max(_options.TrendRate, 1.0 / _count);
-        var previous = _trendLevel;
-        _trendLevel = value + ((1 - trendRate) * (_trendLevel + (_trendSlope * minutes) - value));
-        if (minutes > 0)
-        {
-            _trendSlope += trendRate * 0.5 * ((((_trendLevel - previous) / minutes)) - _trendSlope);
-        }
-
+        Learn(value, spread, minutes, z, shift, change, seasonal, difference);
         return score;
     }
 
     /// <summary>When the metric reaches <paramref name="threshold"/> if its trend goes on; null when it moves away from it or too little is known.</summary>
     public Forecast? Forecast(double threshold)
     {
-        if (_count < 10)
+        if (_count < 10 || !double.IsFinite(threshold))
         {
             return null;
         }
@@ -225,14 +242,55 @@ public sealed class MetricDetector
         return minutes > TimeSpan.MaxValue.TotalMinutes / 2 ? null : new Forecast(threshold, _trendLevel, _trendSlope, TimeSpan.FromMinutes(minutes));
     }
 
+    // Learns the point: the detectors' surprises, the range, level and spread (a point beyond four spreads counts as
+    // four, so that an outlier moves them little), the season and the trend.
+    private void Learn(double value, double spread, double minutes, double z, double shift, double change, double seasonal, double? difference)
+    {
+        _levelTail.Learn(Math.Abs(z));
+        _shiftTail.Learn(shift);
+        _changeTail.Learn(change);
+        _min = Math.Min(_min, value);
+        _max = Math.Max(_max, value);
+        if (difference is { } d)
+        {
+            _seasonalTail.Learn(seasonal);
+            var bound = 4 * Math.Max(_seasonalSpread, Floor(_mean));
+            var dc = Math.Clamp(d, _seasonalMean - bound, _seasonalMean + bound);
+            var seasonalRate = Math.Max(_options.LevelRate, 1.0 / (_ringWrites - _season + 1));
+            _seasonalMean += seasonalRate * (dc - _seasonalMean);
+            _seasonalSpread += seasonalRate * ((Math.Abs(dc - _seasonalMean) * 1.25) - _seasonalSpread);
+        }
+
+        if (_ring is not null)
+        {
+            _ring[(int)((_count - 1) % _season)] = value;
+            _ringWrites++;
+        }
+
+        var rate = Math.Max(_options.LevelRate, 1.0 / _count);
+        var x = Math.Clamp(value, _mean - (4 * spread), _mean + (4 * spread));
+        _mean += rate * (x - _mean);
+        _spread += rate * ((Math.Abs(x - _mean) * 1.25) - _spread);
+        if (Math.Max(_upper, _lower) > 8)
+        {
+            // A change confirmed: accumulate again from the new level.
+            _upper = _lower = 0;
+        }
+
+        var trendRate = Math.Max(_options.TrendRate, 1.0 / _count);
+        var previous = _trendLevel;
+        _trendLevel = value + ((1 - trendRate) * (_trendLevel + (_trendSlope * minutes) - value));
+        if (minutes > 0)
+        {
+            _trendSlope += trendRate * 0.5 * (((_trendLevel - previous) / minutes) - _trendSlope);
+        }
+    }
+
     private void Start(DateTimeOffset timestamp, double value)
     {
-        _first = timestamp;
-        _last = timestamp;
-        _mean = value;
-        _spread = 0;
-        _trendLevel = value;
-        _trendSlope = 0;
+        _first = _last = timestamp;
+        _mean = _trendLevel = value;
+        _min = _max = value;
         _short[0] = value;
         _shortSum = value;
     }
@@ -240,16 +298,15 @@ public sealed class MetricDetector
     // The smallest spread that counts: a flat series has none, and its first wobble must not look infinite.
     private static double Floor(double mean) => Math.Max(Math.Abs(mean) * 1e-3, 1e-9);
 
-    // After twenty points the sampling interval is known; the first season it divides into at most MaxSeason points is
-    // kept, if the warm-up can see it once.
+    // After twenty points the sampling interval is known; the first season of at most MaxSeason points is kept.
     private void ChooseSeason(DateTimeOffset timestamp)
     {
-        if (_count != 20 || _first is not { } first)
+        if (_count != 20)
         {
             return;
         }
 
-        var interval = (timestamp - first) / 19;
+        var interval = (timestamp - _first) / 19;
         if (interval <= TimeSpan.Zero)
         {
             return;

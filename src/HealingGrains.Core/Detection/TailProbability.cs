@@ -1,56 +1,109 @@
 namespace HealingGrains.Core.Detection;
 
 /// <summary>
-/// How rare a non-negative surprise score is, from the scores seen before it: above a fixed threshold the tail is taken
-/// as exponential (peaks over threshold), with the exceedance rate and the mean excess learned as exponentially weighted
-/// averages. Constant memory and time; the probability is that of a score at least this high.
+/// How rare a non-negative surprise score is among the last scores seen: the share of the last <c>capacity</c> scores at
+/// least as high (with one pseudo-score, so never zero), and beyond the highest of them an exponential tail scaled by
+/// how far the highest stood above the median. Scores are counted in 1,024 logarithmic bins (each 1.1% wide) held in a
+/// Fenwick tree, so learning and asking both take a few dozen operations whatever the capacity.
 /// </summary>
-public struct TailProbability
+public sealed class TailProbability
 {
-    private readonly double _threshold;
-    private readonly double _rate;
-    private double _exceedance;
-    private double _excess;
-    private long _count;
-    private long _exceedances;
+    private const int Bins = 1024;
+    private const double BinsPerDoubling = 64;
 
-    /// <summary>A tail above <paramref name="threshold"/>, learned at <paramref name="rate"/> per score.</summary>
-    public TailProbability(double threshold, double rate)
+    private readonly int[] _ring;
+    private readonly int[] _tree = new int[Bins + 1];
+    private int _count;
+    private int _next;
+
+    /// <summary>A tail over the last <paramref name="capacity"/> scores.</summary>
+    public TailProbability(int capacity)
     {
-        _threshold = threshold;
-        _rate = rate;
-
-        // Priors: a standard normal's |z| exceeds 2 about 5% of the time, by about 0.4 on average.
-        _exceedance = 0.05;
-        _excess = 0.45;
-        _count = 0;
-        _exceedances = 0;
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 2);
+        _ring = new int[capacity];
     }
 
-    /// <summary>Scores learned so far.</summary>
-    public readonly long Count => _count;
+    /// <summary>Scores learned (at most the capacity are remembered).</summary>
+    public int Count => _count;
 
-    /// <summary>P(score ≥ <paramref name="score"/>) under what was learned (1 at or below the threshold).</summary>
-    public readonly double Of(double score) =>
-        score <= _threshold ? 1 : _exceedance * Math.Exp(-(score - _threshold) / _excess);
+    /// <summary>P(score ≥ <paramref name="score"/>) among the scores remembered (scores in the same bin count as equal).</summary>
+    public double Of(double score)
+    {
+        if (_count == 0)
+        {
+            return 1;
+        }
 
-    /// <summary>Learns a score.</summary>
+        var bin = Bin(score);
+        var above = _count - Prefix(bin - 1);
+        if (above > 0)
+        {
+            return (above + 1.0) / (_count + 1);
+        }
+
+        // Beyond the highest: the further, the rarer, on the scale of the upper half's spread.
+        var highest = Value(Select(_count));
+        var median = Value(Select((_count + 1) / 2));
+        var scale = Math.Max(highest - median, 1e-9);
+        return Math.Exp(-(score - highest) / scale) / (_count + 1);
+    }
+
+    /// <summary>Learns a score, forgetting the oldest when full.</summary>
     public void Learn(double score)
     {
-        _count++;
-
-        // Faster at first, so that a few hundred scores are enough; then at the configured rate.
-        var rate = Math.Max(_rate, 1.0 / (_count + 20));
-        var above = score > _threshold;
-        _exceedance += rate * ((above ? 1 : 0) - _exceedance);
-        _exceedance = Math.Max(_exceedance, 1e-4);
-        if (above)
+        if (_count == _ring.Length)
         {
-            // Capped, so that one enormous score cannot make every later one look ordinary.
-            _exceedances++;
-            var excess = Math.Min(score - _threshold, 10 * _excess + 1);
-            _excess += Math.Max(_rate * 10, 1.0 / (_exceedances + 5)) * (excess - _excess);
-            _excess = Math.Clamp(_excess, 0.05, 50);
+            Add(_ring[_next], -1);
+            _count--;
         }
+
+        var bin = Bin(score);
+        _ring[_next] = bin;
+        _next = (_next + 1) % _ring.Length;
+        Add(bin, 1);
+        _count++;
+    }
+
+    private static int Bin(double score) =>
+        score <= 0 || double.IsNaN(score) ? 0 : (int)Math.Min(Bins - 1, Math.Log2(1 + score) * BinsPerDoubling);
+
+    // The lower edge of a bin.
+    private static double Value(int bin) => Math.Pow(2, bin / BinsPerDoubling) - 1;
+
+    private void Add(int bin, int delta)
+    {
+        for (var i = bin + 1; i <= Bins; i += i & -i)
+        {
+            _tree[i] += delta;
+        }
+    }
+
+    // Scores in bins 0 … bin.
+    private int Prefix(int bin)
+    {
+        var sum = 0;
+        for (var i = bin + 1; i > 0; i -= i & -i)
+        {
+            sum += _tree[i];
+        }
+
+        return sum;
+    }
+
+    // The bin of the k-th smallest score (k from 1).
+    private int Select(int k)
+    {
+        var position = 0;
+        for (var step = Bins; step > 0; step >>= 1)
+        {
+            var next = position + step;
+            if (next <= Bins && _tree[next] < k)
+            {
+                position = next;
+                k -= _tree[next];
+            }
+        }
+
+        return position;
     }
 }
