@@ -10,6 +10,7 @@ internal static class HgCommand
         var root = new RootCommand("hg: the HealingGrains command line: fingerprint logs, send telemetry, evaluate, manage models.");
         root.Subcommands.Add(Fingerprint());
         root.Subcommands.Add(Send());
+        root.Subcommands.Add(Detect());
         root.Subcommands.Add(Eval());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
@@ -82,6 +83,26 @@ internal static class HgCommand
             data,
         };
         loghub.SetAction((parse, cancellationToken) => EvalLoghubCommand.RunAsync(parse.GetValue(data)!, Console.Out, Console.Error, cancellationToken));
-        return new Command("eval", "Evaluates the project's algorithms on public benchmark data.") { loghub };
+
+        var nabData = new Option<DirectoryInfo>("--data") { Description = "A NAB corpus: data/<category>/<file>.csv and labels/combined_windows.json", Required = true };
+        var results = new Option<DirectoryInfo?>("--results") { Description = "Score these anomaly scores (files as hg detect writes them, same relative paths) instead of running the detector" };
+        var nab = new Command("nab", "Scores anomaly detection on a NAB corpus with the NAB v1.1 rules and prints the standard, low-FP and low-FN profile scores.")
+        {
+            nabData, results,
+        };
+        nab.SetAction((parse, cancellationToken) => EvalNabCommand.RunAsync(parse.GetValue(nabData)!, parse.GetValue(results), Console.Out, Console.Error, cancellationToken));
+        return new Command("eval", "Evaluates the project's algorithms on public benchmark data.") { loghub, nab };
+    }
+
+    private static Command Detect()
+    {
+        var input = new Option<DirectoryInfo>("--input-dir") { Description = "A folder of timestamp,value CSV files (searched recursively)", Required = true };
+        var output = new Option<DirectoryInfo>("--output-dir") { Description = "Where to write timestamp,value,anomaly_score under the same relative paths", Required = true };
+        var command = new Command("detect", "Scores every point of every *.csv with the streaming anomaly detector: a row's score uses only the rows before it and itself.")
+        {
+            input, output,
+        };
+        command.SetAction((parse, cancellationToken) => DetectCommand.RunAsync(parse.GetValue(input)!, parse.GetValue(output)!, Console.Error, cancellationToken));
+        return command;
     }
 }

@@ -219,27 +219,29 @@ public sealed class MetricDetector
         return score;
     }
 
-    /// <summary>When the metric reaches <paramref name="threshold"/> if its trend goes on; null when it moves away from it or too little is known.</summary>
-    public Forecast? Forecast(double threshold)
+    /// <summary>
+    /// When the metric reaches <paramref name="limit"/> from below (from above when <paramref name="upward"/> is false) if
+    /// its trend goes on: zero when it is there already, null when it moves away from it or too little is known.
+    /// </summary>
+    public Forecast? Forecast(double limit, bool upward = true)
     {
-        if (_count < 10 || !double.IsFinite(threshold))
+        if (_count < 10 || !double.IsFinite(limit))
         {
             return null;
         }
 
-        var rising = threshold >= _trendLevel;
-        if (rising ? _trendLevel >= threshold : _trendLevel <= threshold)
+        if (upward ? _trendLevel >= limit : _trendLevel <= limit)
         {
-            return new Forecast(threshold, _trendLevel, _trendSlope, TimeSpan.Zero);
+            return new Forecast(limit, _trendLevel, _trendSlope, TimeSpan.Zero);
         }
 
-        if (rising ? _trendSlope <= 0 : _trendSlope >= 0)
+        if (upward ? _trendSlope <= 0 : _trendSlope >= 0)
         {
             return null;
         }
 
-        var minutes = (threshold - _trendLevel) / _trendSlope;
-        return minutes > TimeSpan.MaxValue.TotalMinutes / 2 ? null : new Forecast(threshold, _trendLevel, _trendSlope, TimeSpan.FromMinutes(minutes));
+        var minutes = (limit - _trendLevel) / _trendSlope;
+        return minutes > TimeSpan.MaxValue.TotalMinutes / 2 ? null : new Forecast(limit, _trendLevel, _trendSlope, TimeSpan.FromMinutes(minutes));
     }
 
     // Learns the point: the detectors' surprises, the range, level and spread (a point beyond four spreads counts as
