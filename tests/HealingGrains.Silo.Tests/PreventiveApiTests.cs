@@ -6,7 +6,7 @@ namespace HealingGrains.Silo.Tests;
 [Collection(HostCollection.Name)]
 public sealed class PreventiveApiTests(HostFixture host)
 {
-    // Two hours of memory, one point a minute up to now: flat at 0.5, then rising 0.006 a minute to 0.92.
+    // Two hours of memory, one point a minute up to now: flat at 0.5, then rising 0.006 a minute to 0.914.
     private static object[] RisingMemory()
     {
         var now = DateTimeOffset.UtcNow;
@@ -36,7 +36,7 @@ public sealed class PreventiveApiTests(HostFixture host)
         var forecast = action.GetProperty("evidence").GetProperty("forecast");
         Assert.Equal("memory.utilization", forecast.GetProperty("metric").GetString());
         Assert.Equal(1, forecast.GetProperty("limit").GetDouble());
-        Assert.Equal(0.92, forecast.GetProperty("current").GetDouble(), 6);
+        Assert.Equal(0.914, forecast.GetProperty("current").GetDouble(), 6);
         Assert.True(forecast.GetProperty("slopePerMinute").GetDouble() > 0);
         Assert.True(forecast.GetProperty("minutesToLimit").GetDouble() is > 0 and <= 40);
         Assert.True(forecast.GetProperty("probability").GetDouble() >= 0.8);
@@ -50,7 +50,7 @@ public sealed class PreventiveApiTests(HostFixture host)
         var list = await (await tenant.Admin.GetAsync("/api/v1/deployments/shop-prod/metrics", Api.Ct)).JsonAsync();
         Assert.Equal(0, Assert.Single(list.EnumerateArray()).GetProperty("points").GetArrayLength());
         var deployment = await (await tenant.Admin.GetAsync("/api/v1/deployments/shop-prod", Api.Ct)).JsonAsync();
-        Assert.Equal(0.92, deployment.GetProperty("latestMetrics").GetProperty("memory.utilization").GetDouble(), 6);
+        Assert.Equal(0.914, deployment.GetProperty("latestMetrics").GetProperty("memory.utilization").GetDouble(), 6);
     }
 
     [Fact]
