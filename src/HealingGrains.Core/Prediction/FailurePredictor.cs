@@ -66,7 +66,7 @@ public sealed record FailurePrediction
         }
 
         parts.Add(AnomalyWeight < 1
-            ? Invariant($"anomaly probability {AnomalyProbability:0.00}, weighed by the {AnomalyWeight:P0} of the limit in use")
+            ? Invariant($"anomaly probability {AnomalyProbability:0.00}, weighed by the {AnomalyWeight * 100:0}% of the limit in use")
             : Invariant($"anomaly probability {AnomalyProbability:0.00}"));
         return string.Join("; ", parts) + Invariant($". Failure probability {Probability:0.00}.");
     }
