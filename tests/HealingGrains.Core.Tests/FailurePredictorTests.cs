@@ -135,3 +135,15 @@ public sealed class FailurePredictorTests
         return (null, double.NaN);
     }
 }
+
+public sealed class PredictionOptionsTests
+{
+    [Fact]
+    public void TheDefaultsAreValidAndWindowsThatCouldNotBeStoredAreNot()
+    {
+        Assert.Empty(new PredictionOptions().Problems());
+        var problem = Assert.Single(new PredictionOptions { WindowPoints = 4096, MaxMetricNames = 200 }.Problems());
+        Assert.Contains("WindowPoints × MaxMetricNames", problem, StringComparison.Ordinal);
+        Assert.Contains(new PredictionOptions { Horizon = TimeSpan.Zero }.Problems(), p => p.Contains("Horizon", StringComparison.Ordinal));
+    }
+}

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using HealingGrains.Abstractions.Contracts;
+using HealingGrains.Storage;
 
 namespace HealingGrains.Grains.Tests;
 
@@ -124,6 +126,14 @@ public sealed class PreventiveHealingTests(ClusterFixture fixture)
         var facts = await Eventually.ReachAsync(world.PredictionFingerprint().GetFactsAsync, f => f!.Fixes.ContainsKey("restart"));
         Assert.Equal(1, facts!.Fixes["restart"].Successes, 3);
         Assert.Equal(0, facts.Fixes["restart"].Failures, 3);
+
+        // The healing memory keeps the verification beside the proposal and the outcome.
+        var history = await HistoryAsync(world.Tenant);
+        Assert.Equal(["proposed", "succeeded", "verified"], history.Select(r => r.GetProperty("event").GetString()));
+        Assert.All(history, r => Assert.True(r.GetProperty("preventive").GetBoolean()));
+        Assert.Equal("prevented", history[2].GetProperty("verification").GetString());
+        Assert.Equal(MetricWorld.Memory, history[0].GetProperty("metric").GetString());
+        Assert.True(history[0].GetProperty("failureProbability").GetDouble() >= 0.8);
     }
 
     [Fact]
@@ -156,6 +166,8 @@ public sealed class PreventiveHealingTests(ClusterFixture fixture)
         await world.DeploymentGrain.CheckPredictionsAsync();
         Assert.Null((await world.Action(action!.Id).GetAsync())!.Verification);
 
+        // The watch is persisted: a new activation rebuilds the windows and still verifies it.
+        await world.DeploymentGrain.Cast<IGrainManagementExtension>().DeactivateOnIdle(TestContext.Current.CancellationToken);
         fixture.Time.Advance(TimeSpan.FromMinutes(45));
         await world.DeploymentGrain.CheckPredictionsAsync();
 
@@ -163,5 +175,17 @@ public sealed class PreventiveHealingTests(ClusterFixture fixture)
         Assert.Equal("not-happened", verified!.Verification!.Result);
         Assert.Equal(ActionState.Expired, verified.State);
         Assert.Empty(await Eventually.ReachAsync(world.DeploymentGrain.GetOpenActionIdsAsync, ids => ids.Count == 0));
+    }
+
+    private async Task<List<JsonElement>> HistoryAsync(string tenant)
+    {
+        using var store = new SqliteRowStore(new SqliteRowStoreOptions { DataSource = fixture.DatabasePath });
+        var records = new List<JsonElement>();
+        await foreach (var row in store.QueryAsync(HealingActionGrain.HistoryTable, RowKeys.Escape(tenant), cancellationToken: TestContext.Current.CancellationToken))
+        {
+            records.Add(JsonDocument.Parse(row.Data).RootElement.Clone());
+        }
+
+        return records;
     }
 }
