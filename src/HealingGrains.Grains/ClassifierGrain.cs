@@ -26,13 +26,13 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         var (tenantId, deployment) = DeploymentKey.Parse(key);
         var computed = new List<Computed>();
         var toMine = new List<DiagnosticEvent>();
-        Dictionary<string, double>? metrics = null;
+        List<MetricPoint>? metrics = null;
 
         foreach (var e in item.Events)
         {
             if (e.Kind == DiagnosticEventKind.Metric)
             {
-                (metrics ??= new(StringComparer.Ordinal))[e.Name!] = e.Value;
+                (metrics ??= []).Add(new MetricPoint { Name = e.Name!, Timestamp = e.Timestamp, Value = e.Value });
                 continue;
             }
 
@@ -101,7 +101,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
 
         if (metrics is not null)
         {
-            await deploymentGrain.RecordMetricsAsync(metrics);
+            await deploymentGrain.RecordMetricPointsAsync(metrics);
         }
 
         if (observations.Count > 0)

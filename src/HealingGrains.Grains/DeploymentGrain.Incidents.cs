@@ -92,6 +92,11 @@ public sealed partial class DeploymentGrain
             state.OpenActions.Remove(closure.Fingerprint);
         }
 
+        if (state.Watches.Values.FirstOrDefault(w => w.ActionId == closure.ActionId) is { } watch)
+        {
+            watch.ActionState = closure.State;
+        }
+
         if (closure.AutoApproved && closure.State is ActionState.Succeeded or ActionState.Failed)
         {
             state.RecentAutoOutcomes.Add(closure.State == ActionState.Succeeded);
@@ -103,6 +108,7 @@ public sealed partial class DeploymentGrain
 
         // The rollback plan recorded with a failed action: propose undoing the last deployment, through the gate.
         if (closure.State == ActionState.Failed
+            && !closure.Preventive
             && closure.Kind != Recommender.RollbackKind
             && state.Versions.Count >= 2
             && !state.OpenActions.ContainsKey(closure.Fingerprint))
@@ -155,7 +161,7 @@ public sealed partial class DeploymentGrain
         double confidence;
         double risk;
         string riskSource;
-        var context = Context(facts, followsVersion is not null, now);
+        var context = Context(facts.Category, facts.ExceptionType, facts.RecentRatePerMinute, followsVersion is not null, now);
         if (policy.AiEnabled)
         {
             var category = facts.Category;
@@ -306,22 +312,22 @@ public sealed partial class DeploymentGrain
     }
 
     // The action's anonymous context now (the kind is filled in per candidate).
-    private ActionContext Context(FingerprintFacts facts, bool followsVersion, DateTimeOffset now)
+    private ActionContext Context(string? category, string? exceptionType, double errorRatePerMinute, bool followsVersion, DateTimeOffset now)
     {
         var state = deployment.State;
         var running = state.Versions.LastOrDefault();
         return new ActionContext
         {
             Kind = "",
-            Category = facts.Category,
-            ExceptionType = facts.ExceptionType,
+            Category = category,
+            ExceptionType = exceptionType,
             FollowsVersion = followsVersion,
             DeploymentAgeMinutes = running is null ? null : Math.Max(0, (now - running.DeployedAt).TotalMinutes),
             VersionsLast24Hours = state.Versions.Count(v => v.DeployedAt > now.AddHours(-24) && v.DeployedAt <= now),
             MinutesSinceLastAction = state.LastActionAt is { } last ? Math.Max(0, (now - last).TotalMinutes) : null,
             Production = state.Environment is { } environment
                 && (environment.Equals("prod", StringComparison.OrdinalIgnoreCase) || environment.Equals("production", StringComparison.OrdinalIgnoreCase)),
-            ErrorRatePerMinute = facts.RecentRatePerMinute,
+            ErrorRatePerMinute = errorRatePerMinute,
         };
     }
 

@@ -1,17 +1,19 @@
 using HealingGrains.Core.Healing;
+using HealingGrains.Core.Prediction;
+using Microsoft.Extensions.Options;
 
 namespace HealingGrains.Grains;
 
 /// <inheritdoc cref="IDeploymentGrain"/>
 public sealed partial class DeploymentGrain(
     [PersistentState(stateName: "deployment", storageName: GrainStorageNames.State)] IPersistentState<DeploymentState> deployment,
+    [PersistentState(stateName: "metrics", storageName: GrainStorageNames.State)] IPersistentState<DeploymentMetricsState> metrics,
     TimeProvider time,
     Recommender recommender,
     RandomSource random,
-    Models.ActiveModels models) : Grain, IDeploymentGrain
+    Models.ActiveModels models,
+    IOptions<PredictionOptions> prediction) : Grain, IDeploymentGrain
 {
-    /// <summary>The most metric names one deployment keeps, so a sender inventing names cannot grow the state without bound.</summary>
-    public const int MaxMetricNames = 200;
 
     /// <inheritdoc/>
     public async Task<DeploymentInfo> RegisterAsync(DeploymentSpec spec)
@@ -57,21 +59,6 @@ public sealed partial class DeploymentGrain(
     public Task<IReadOnlyList<string>> GetFingerprintIdsAsync() =>
         Task.FromResult<IReadOnlyList<string>>([.. deployment.State.Fingerprints]);
 
-    /// <inheritdoc/>
-    public async Task RecordMetricsAsync(IReadOnlyDictionary<string, double> latest)
-    {
-        var metrics = deployment.State.LatestMetrics;
-        foreach (var (name, value) in latest)
-        {
-            if (metrics.Count < MaxMetricNames || metrics.ContainsKey(name))
-            {
-                metrics[name] = value;
-            }
-        }
-
-        await deployment.WriteStateAsync();
-    }
-
     private double ErrorRate(DeploymentState state)
     {
         var since = Core.Temporal.MinuteBuckets.MinuteOf(time.GetUtcNow()) - 10;
@@ -106,7 +93,7 @@ public sealed partial class DeploymentGrain(
             CreatedAt = state.CreatedAt,
             UpdatedAt = state.UpdatedAt,
             FingerprintCount = state.Fingerprints.Count,
-            LatestMetrics = new Dictionary<string, double>(state.LatestMetrics, StringComparer.Ordinal),
+            LatestMetrics = LatestMetrics(),
             Versions = [.. state.Versions],
             OpenIncidents = state.OpenActions.Count,
             RecentErrorRate = ErrorRate(state),

@@ -24,7 +24,14 @@ public sealed partial class HealingActionGrain
             action.Evidence.OwnSuccesses, action.Evidence.OwnFailures, action.Evidence.SimilarSuccesses, action.Evidence.SimilarFailures,
             action.Evidence.FollowsVersion,
             new HistoryState(action.VersionBefore, action.ErrorRateBefore, null, null),
-            @event == "proposed" ? null : new HistoryState(null, after?.RecentRatePerMinute, action.State.ToString(), action.Outcome?.Succeeded));
+            @event == "proposed" ? null : new HistoryState(null, after?.RecentRatePerMinute, action.State.ToString(), action.Outcome?.Succeeded))
+        {
+            Preventive = action.Preventive,
+            Metric = action.Evidence.Forecast?.Metric,
+            FailureProbability = action.Evidence.Forecast?.Probability,
+            Verification = action.Verification?.Result,
+            VerificationReason = action.Verification?.Reason,
+        };
         var rowKey = $"{now.UtcTicks:D19}-{action.Id}-{state.State.HistoryRecords:D3}";
         await rows.WriteAsync(
             HistoryTable, RowKeys.Escape(TenantId), rowKey,
@@ -51,7 +58,19 @@ internal sealed record HistoryRecord(
     double SimilarFailures,
     string? FollowsVersion,
     HistoryState Before,
-    HistoryState? After);
+    HistoryState? After)
+{
+    /// <summary>Whether the action was preventive; then the metric, its failure probability and, once verified, the result.</summary>
+    public bool Preventive { get; init; }
+
+    public string? Metric { get; init; }
+
+    public double? FailureProbability { get; init; }
+
+    public string? Verification { get; init; }
+
+    public string? VerificationReason { get; init; }
+}
 
 /// <summary>The deployment and the fingerprint around an action.</summary>
 internal sealed record HistoryState(string? Version, double? ErrorRatePerMinute, string? ActionState, bool? Succeeded);

@@ -33,7 +33,7 @@ public sealed partial class HealingActionGrain(
         state.State.Action = action;
         state.State.HistoryRecords++;
         await state.WriteStateAsync();
-        await AuditAsync("system", "action.proposed", $"{action.Kind} for fingerprint {action.Fingerprint} on {action.Deployment}: {action.Reasoning}");
+        await AuditAsync("system", "action.proposed", $"{(action.Preventive ? "preventive " : "")}{action.Kind} for fingerprint {action.Fingerprint} on {action.Deployment}: {action.Reasoning}");
         if (proposal.AutoApprove)
         {
             await AuditAsync("policy", "action.approved", string.Join(" ", action.Evidence.Gate));
@@ -103,7 +103,24 @@ public sealed partial class HealingActionGrain(
         }
 
         action.Outcome = new ActionOutcome { Succeeded = succeeded, Detail = detail, ReportedAt = time.GetUtcNow() };
+        if (action.Verification is { } verification)
+        {
+            verification.Result = ActionVerification.ResultOf(verification.Happened, succeeded ? ActionState.Succeeded : ActionState.Failed);
+        }
+
         var result = await MoveAsync(succeeded ? ActionState.Succeeded : ActionState.Failed, "agent", detail, notifyDeployment: false);
+        if (action.Preventive)
+        {
+            // A preventive action succeeded only if the failure did not happen: it learns once its verification is in.
+            if (action.Verification is not null)
+            {
+                await LearnPreventiveAsync(action);
+            }
+
+            await NotifyDeploymentAsync(action);
+            return result;
+        }
+
         var fingerprintGrain = GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TenantId, action.Fingerprint));
         await fingerprintGrain.RecordOutcomeAsync(action.Kind, succeeded, action.Id, action.Deployment);
         if (action.Evidence.Context is { } context)
@@ -171,6 +188,7 @@ public sealed partial class HealingActionGrain(
             Kind = action.Kind,
             State = action.State,
             AutoApproved = action.AutoApproved,
+            Preventive = action.Preventive,
         });
 
     private Task<AuditRecord> AuditAsync(string actor, string @event, string detail) =>

@@ -14,6 +14,17 @@ public sealed class OptionsValidationTests
     [Fact]
     public void TheEmbeddedDefaultIsValid() => Assert.Empty(Failures(_ => { }));
 
+    [Fact]
+    public void PredictionSettingsOutOfRangeSayWhichAndHow()
+    {
+        var validator = new PredictionOptionsValidator();
+
+        Assert.True(validator.Validate(null, new Core.Prediction.PredictionOptions()).Succeeded);
+        var failed = validator.Validate(null, new Core.Prediction.PredictionOptions { WindowPoints = 8, Horizon = TimeSpan.FromMinutes(-1) });
+        Assert.Contains(failed.Failures!, f => f.StartsWith("HealingGrains:Prediction:WindowPoints must be from 16 to 4096", StringComparison.Ordinal));
+        Assert.Contains(failed.Failures!, f => f.StartsWith("HealingGrains:Prediction:Horizon", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("http://login.example.com/x/v2.0", "must be an absolute https URL")]
     [InlineData("not a url", "must be an absolute https URL")]

@@ -52,6 +52,9 @@ public sealed class ActionEvidence
 
     /// <summary>The action's context when it was proposed: what the risk assessor read, and what it learns from.</summary>
     [Id(16)] public ActionContext? Context { get; init; }
+
+    /// <summary>For a preventive action: the failure prediction that led to it.</summary>
+    [Id(17)] public ForecastEvidence? Forecast { get; init; }
 }
 
 /// <summary>

@@ -9,4 +9,7 @@ public enum FingerprintSource
 
     /// <summary>From the exception type and the top in-app stack frames.</summary>
     Stack = 1,
+
+    /// <summary>A failure predicted from a metric (one per metric name): what preventive actions of it learn.</summary>
+    Prediction = 2,
 }

@@ -83,4 +83,7 @@ public sealed class ActionClosure
     [Id(3)] public ActionState State { get; init; }
 
     [Id(4)] public bool AutoApproved { get; init; }
+
+    /// <summary>Whether the action was preventive (its failure undoes no deployment: no rollback plan is proposed).</summary>
+    [Id(5)] public bool Preventive { get; init; }
 }

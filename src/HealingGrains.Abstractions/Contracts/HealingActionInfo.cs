@@ -54,4 +54,10 @@ public sealed class HealingActionInfo
 
     /// <summary>Whether the gate approved it without a human.</summary>
     [Id(21)] public bool AutoApproved { get; init; }
+
+    /// <summary>Whether it was proposed to prevent a predicted failure (its evidence then holds the forecast).</summary>
+    [Id(22)] public bool Preventive { get; init; }
+
+    /// <summary>For a preventive action, whether the predicted failure happened; null until verified.</summary>
+    [Id(23)] public ActionVerification? Verification { get; set; }
 }

@@ -2,7 +2,7 @@ using HealingGrains.Abstractions.Contracts;
 
 namespace HealingGrains.Abstractions.Grains;
 
-/// <summary>A tenant's deployment: registration, capabilities, fingerprints seen, latest metrics. Key: <c>tenant/deployment</c>.</summary>
+/// <summary>A tenant's deployment: registration, capabilities, fingerprints seen, metric windows and predictions. Key: <c>tenant/deployment</c>.</summary>
 public interface IDeploymentGrain : IGrainWithStringKey
 {
     /// <summary>Registers the deployment or changes its registration.</summary>
@@ -17,8 +17,20 @@ public interface IDeploymentGrain : IGrainWithStringKey
     /// <summary>The fingerprints seen on this deployment.</summary>
     Task<IReadOnlyList<string>> GetFingerprintIdsAsync();
 
-    /// <summary>Records the latest value of metrics reported by the deployment.</summary>
-    Task RecordMetricsAsync(IReadOnlyDictionary<string, double> latest);
+    /// <summary>
+    /// Records metric points in the metrics' windows, predicts failures from them, proposes preventive actions when a
+    /// failure probability reaches the tenant's intervention threshold, and verifies earlier predictions.
+    /// </summary>
+    Task RecordMetricPointsAsync(IReadOnlyList<MetricPoint> points);
+
+    /// <summary>The deployment's metrics, newest point and prediction each, without their points.</summary>
+    Task<IReadOnlyList<MetricWindowInfo>> GetMetricsAsync();
+
+    /// <summary>One metric with its window's points; null when the deployment has no such metric.</summary>
+    Task<MetricWindowInfo?> GetMetricAsync(string name);
+
+    /// <summary>Verifies the preventive actions whose watched time is over (a timer calls this while any is pending).</summary>
+    Task CheckPredictionsAsync();
 
     /// <summary>Registers a new version (the azd hook calls this through the API).</summary>
     Task<DeploymentVersion> AddVersionAsync(DeploymentVersion version);

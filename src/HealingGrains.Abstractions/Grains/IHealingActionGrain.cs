@@ -36,4 +36,11 @@ public interface IHealingActionGrain : IGrainWithStringKey
     /// </summary>
     [OneWay]
     Task ExpireAsync();
+
+    /// <summary>
+    /// Records what the verification of a preventive action found, learns from it once the outcome is known too, and
+    /// expires a pending approval whose time passed. One-way, for the same reason as <see cref="ExpireAsync"/>.
+    /// </summary>
+    [OneWay]
+    Task RecordVerificationAsync(ActionVerification verification);
 }

@@ -25,7 +25,7 @@ public sealed class DeploymentState
     /// <summary>Fingerprints seen on it.</summary>
     [Id(6)] public HashSet<string> Fingerprints { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Latest value per metric name.</summary>
+    /// <summary>Latest value per metric name, as kept before metric windows (read for names without a window).</summary>
     [Id(7)] public Dictionary<string, double> LatestMetrics { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Registered versions, oldest first.</summary>
@@ -54,6 +54,39 @@ public sealed class DeploymentState
 
     /// <summary>When the deployment's last action was proposed.</summary>
     [Id(16)] public DateTimeOffset? LastActionAt { get; set; }
+
+    /// <summary>Preventive actions waiting for their verification, by metric name (one per metric).</summary>
+    [Id(17)] public Dictionary<string, PreventiveWatch> Watches { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A preventive action whose predicted failure is watched until its time (plus the grace) is over.</summary>
+[GenerateSerializer, Alias("HealingGrains.PreventiveWatch")]
+public sealed class PreventiveWatch
+{
+    [Id(0)] public required string ActionId { get; init; }
+
+    [Id(1)] public required string Metric { get; init; }
+
+    /// <summary>The metric's limit; null when the prediction came from anomalies alone.</summary>
+    [Id(2)] public double? Limit { get; init; }
+
+    /// <summary>The timestamp of the point the prediction was made at (the sender's clock).</summary>
+    [Id(3)] public DateTimeOffset PredictedAt { get; init; }
+
+    /// <summary>The end of the watched time (the sender's clock): the expected failure time plus the grace.</summary>
+    [Id(4)] public DateTimeOffset WatchUntil { get; init; }
+
+    /// <summary>When the action was proposed (the host's clock).</summary>
+    [Id(5)] public DateTimeOffset ProposedAt { get; init; }
+
+    /// <summary>When the verification is due even if no point arrives (the host's clock).</summary>
+    [Id(6)] public DateTimeOffset DueAt { get; init; }
+
+    /// <summary>The deployment's errors per minute over the 10 minutes before the proposal.</summary>
+    [Id(7)] public double ErrorRateBefore { get; init; }
+
+    /// <summary>The action's state as last reported to the deployment.</summary>
+    [Id(8)] public Contracts.ActionState ActionState { get; set; }
 }
 
 /// <summary>An open action as its deployment tracks it.</summary>

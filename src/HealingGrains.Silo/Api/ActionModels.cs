@@ -44,6 +44,12 @@ public sealed class ActionResponse
 
     public OutcomeResponse? Outcome { get; init; }
 
+    /// <summary>Whether the action was proposed to prevent a predicted failure (its evidence then holds the forecast).</summary>
+    public bool Preventive { get; init; }
+
+    /// <summary>For a preventive action, what happened after the predicted time; null until verified.</summary>
+    public VerificationResponse? Verification { get; init; }
+
     public static ActionResponse From(HealingActionInfo a) => new()
     {
         Id = a.Id,
@@ -80,6 +86,7 @@ public sealed class ActionResponse
             Models = a.Evidence.Models,
             Gate = a.Evidence.Gate,
             PolicyVersion = a.Evidence.PolicyVersion,
+            Forecast = a.Evidence.Forecast is { } forecast ? ForecastResponse.From(forecast) : null,
         },
         Rollback = a.RollbackKind is null ? null : new RollbackResponse { Kind = a.RollbackKind },
         RollbackOf = a.RollbackOf,
@@ -90,6 +97,18 @@ public sealed class ActionResponse
         DecidedAt = a.DecidedAt,
         Comment = a.Comment,
         Outcome = a.Outcome is null ? null : new OutcomeResponse { Succeeded = a.Outcome.Succeeded, Detail = a.Outcome.Detail, ReportedAt = a.Outcome.ReportedAt },
+        Preventive = a.Preventive,
+        Verification = a.Verification is { } v ? new VerificationResponse
+        {
+            Result = v.Result,
+            Happened = v.Happened,
+            Reason = v.Reason,
+            VerifiedAt = v.VerifiedAt,
+            Peak = v.Peak,
+            ErrorRateBefore = Math.Round(v.ErrorRateBefore, 4),
+            ErrorRateDuring = Math.Round(v.ErrorRateDuring, 4),
+            WatchedUntil = v.WatchedUntil,
+        } : null,
     };
 }
 
@@ -120,6 +139,90 @@ public sealed class EvidenceResponse
     public IReadOnlyList<string> Gate { get; init; } = [];
 
     public int PolicyVersion { get; init; }
+
+    /// <summary>For a preventive action: the failure prediction that led to it; null otherwise.</summary>
+    public ForecastResponse? Forecast { get; init; }
+}
+
+/// <summary>A failure prediction from one metric (see <see cref="ForecastEvidence"/>).</summary>
+public sealed class ForecastResponse
+{
+    public required string Metric { get; init; }
+
+    /// <summary>The saturation limit (1 or 100); null when the metric has none.</summary>
+    public double? Limit { get; init; }
+
+    /// <summary>The latest value.</summary>
+    public double Current { get; init; }
+
+    /// <summary>The trend's smoothed value and slope per minute, when a trend is known.</summary>
+    public double? Trend { get; init; }
+
+    public double? SlopePerMinute { get; init; }
+
+    /// <summary>Minutes until the trend reaches the limit; null when it does not.</summary>
+    public double? MinutesToLimit { get; init; }
+
+    public double HorizonMinutes { get; init; }
+
+    /// <summary>P(limit within the horizon), the anomaly probability and the share of it that counted, and their combination.</summary>
+    public double ForecastProbability { get; init; }
+
+    public double AnomalyProbability { get; init; }
+
+    public double AnomalyWeight { get; init; }
+
+    public double Probability { get; init; }
+
+    /// <summary>The tenant's intervention threshold the probability was compared with, when it was.</summary>
+    public double? InterventionThreshold { get; init; }
+
+    /// <summary>The latest point's timestamp, and when the failure is expected at the latest.</summary>
+    public DateTimeOffset At { get; init; }
+
+    public DateTimeOffset FailureExpectedBy { get; init; }
+
+    public required string Summary { get; init; }
+
+    public static ForecastResponse From(ForecastEvidence f) => new()
+    {
+        Metric = f.Metric,
+        Limit = f.Limit,
+        Current = f.Current,
+        Trend = f.Trend is { } trend ? Math.Round(trend, 6) : null,
+        SlopePerMinute = f.SlopePerMinute is { } slope ? Math.Round(slope, 8) : null,
+        MinutesToLimit = f.MinutesToLimit is { } minutes ? Math.Round(minutes, 2) : null,
+        HorizonMinutes = f.HorizonMinutes,
+        ForecastProbability = Math.Round(f.ForecastProbability, 4),
+        AnomalyProbability = Math.Round(f.AnomalyProbability, 4),
+        AnomalyWeight = Math.Round(f.AnomalyWeight, 4),
+        Probability = Math.Round(f.Probability, 4),
+        InterventionThreshold = f.InterventionThreshold,
+        At = f.At,
+        FailureExpectedBy = f.FailureExpectedBy,
+        Summary = f.Summary,
+    };
+}
+
+/// <summary>What the verification of a preventive action found.</summary>
+public sealed class VerificationResponse
+{
+    /// <summary><c>prevented</c>, <c>happened</c> or <c>not-happened</c>.</summary>
+    public required string Result { get; init; }
+
+    public bool Happened { get; init; }
+
+    public required string Reason { get; init; }
+
+    public DateTimeOffset VerifiedAt { get; init; }
+
+    public double? Peak { get; init; }
+
+    public double ErrorRateBefore { get; init; }
+
+    public double ErrorRateDuring { get; init; }
+
+    public DateTimeOffset WatchedUntil { get; init; }
 }
 
 /// <summary>An action's anonymous context at proposal time: the features of the fix predictor and the risk assessor.</summary>

@@ -12,6 +12,8 @@ namespace HealingGrains.Silo.Api;
 [JsonSerializable(typeof(DeploymentRequest))]
 [JsonSerializable(typeof(DeploymentInfo))]
 [JsonSerializable(typeof(List<DeploymentInfo>))]
+[JsonSerializable(typeof(MetricWindowInfo))]
+[JsonSerializable(typeof(List<MetricWindowInfo>))]
 [JsonSerializable(typeof(TelemetryRequest))]
 [JsonSerializable(typeof(TelemetryAccepted))]
 [JsonSerializable(typeof(FingerprintResponse))]

@@ -23,6 +23,10 @@ internal static partial class DeploymentsApi
             .WithName("GetDeployment").WithSummary("A registered deployment.");
         group.MapGet("/", ListAsync)
             .WithName("ListDeployments").WithSummary("The tenant's deployments.");
+        group.MapGet("/{deployment}/metrics", ListMetricsAsync)
+            .WithName("ListMetrics").WithSummary("The deployment's metrics: each one's class, limit, newest point and latest failure prediction.");
+        group.MapGet("/{deployment}/metrics/{name}", GetMetricAsync)
+            .WithName("GetMetric").WithSummary("One metric with the points of its window, oldest first.");
         return routes;
     }
 
@@ -88,6 +92,40 @@ internal static partial class DeploymentsApi
         var infos = await Task.WhenAll((tenant?.Deployments ?? []).Select(d =>
             grains.GetGrain<IDeploymentGrain>(DeploymentKey.Format(tenantId, d)).GetAsync()));
         return TypedResults.Ok(infos.OfType<DeploymentInfo>().ToList());
+    }
+
+    private static async Task<Results<Ok<List<MetricWindowInfo>>, ProblemHttpResult>> ListMetricsAsync(
+        string deployment, HttpContext context, IGrainFactory grains)
+    {
+        var grain = await RegisteredAsync(grains, context, deployment);
+        return grain is null
+            ? Problems.NotFound($"No deployment '{deployment}' in this tenant.")
+            : TypedResults.Ok((await grain.GetMetricsAsync()).ToList());
+    }
+
+    private static async Task<Results<Ok<MetricWindowInfo>, ProblemHttpResult>> GetMetricAsync(
+        string deployment, string name, HttpContext context, IGrainFactory grains)
+    {
+        var grain = await RegisteredAsync(grains, context, deployment);
+        if (grain is null)
+        {
+            return Problems.NotFound($"No deployment '{deployment}' in this tenant.");
+        }
+
+        return await grain.GetMetricAsync(name) is { } metric
+            ? TypedResults.Ok(metric)
+            : Problems.NotFound($"Deployment '{deployment}' has no metric '{name}'.");
+    }
+
+    private static async Task<IDeploymentGrain?> RegisteredAsync(IGrainFactory grains, HttpContext context, string deployment)
+    {
+        if (!ResourceNames.IsValidDeployment(deployment))
+        {
+            return null;
+        }
+
+        var grain = grains.GetGrain<IDeploymentGrain>(DeploymentKey.Format(context.User.TenantId(), deployment));
+        return await grain.GetAsync() is null ? null : grain;
     }
 
     private static void CheckText(Dictionary<string, string[]> errors, string field, string? value)

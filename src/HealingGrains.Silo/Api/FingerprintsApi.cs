@@ -260,7 +260,12 @@ internal static class FingerprintsApi
         FirstSeen = f.Count == 0 ? null : f.FirstSeen,
         LastSeen = f.Count == 0 ? null : f.LastSeen,
         Deployments = f.Deployments,
-        Source = f.Source == FingerprintSource.Stack ? "stack" : "template",
+        Source = f.Source switch
+        {
+            FingerprintSource.Stack => "stack",
+            FingerprintSource.Prediction => "prediction",
+            _ => "template",
+        },
         LastVersion = f.LastVersion,
         PerMinute = withTimeline ? [.. f.PerMinute.Select(m => new MinuteCountResponse { Minute = m.Minute, Count = m.Count })] : null,
         Recommendations = recommendations,

@@ -1,5 +1,6 @@
 using HealingGrains.Abstractions;
 using HealingGrains.Core.Healing;
+using HealingGrains.Core.Prediction;
 using HealingGrains.Grains;
 using HealingGrains.Silo.Api;
 using HealingGrains.Silo.Configuration;
@@ -35,6 +36,8 @@ public static class HealingGrainsHostingExtensions
         services.AddOptions<HealingGrainsOptions>().BindConfiguration(HealingGrainsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HealingGrainsOptions>, HealingGrainsOptionsValidator>();
         services.AddOptions<HealingGrains.Grains.Models.ModelRegistryOptions>().BindConfiguration("HealingGrains:Models");
+        services.AddOptions<PredictionOptions>().BindConfiguration(PredictionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PredictionOptions>, PredictionOptionsValidator>();
         HealingGrains.Grains.Models.ModelServices.AddHealingModels(services);
         services.AddSingleton(TimeProvider.System);
 
