@@ -175,19 +175,7 @@ public sealed partial class DeploymentGrain
                 used["classifier"] = categorySource;
             }
 
-            // The fix predictor's view of every candidate, as capped pseudo-counts beside the recorded outcomes.
-            var predicted = new Dictionary<string, DecayedCounts>(StringComparer.Ordinal);
-            if (await models.FixPredictorAsync() is { } fixPredictor)
-            {
-                var weight = recommender.Options.PredictorPseudoCounts;
-                foreach (var candidate in allowed)
-                {
-                    var p = fixPredictor.Model.Predict(Models.TrainingData.ToFeatures(context.With(candidate)));
-                    predicted[candidate] = new DecayedCounts(p * weight, (1 - p) * weight, now);
-                }
-
-                used["fixPredictor"] = fixPredictor.Version;
-            }
+            var predicted = await PredictedCountsAsync(allowed, context, now, used);
 
             var best = recommender.Rank(new RecommendationRequest
             {
@@ -380,4 +368,25 @@ public sealed partial class DeploymentGrain
         ApprovalTimeout = TimeSpan.FromMinutes(p.ApprovalTimeoutMinutes),
         AutoDomains = p.AutoDomains,
     };
+
+    // The fix predictor's view of every candidate, as capped pseudo-counts beside the recorded outcomes; its version
+    // goes into the models used. Empty when no predictor is active.
+    private async Task<Dictionary<string, DecayedCounts>> PredictedCountsAsync(
+        IReadOnlyList<string> candidates, ActionContext context, DateTimeOffset now, Dictionary<string, string> used)
+    {
+        var predicted = new Dictionary<string, DecayedCounts>(StringComparer.Ordinal);
+        if (await models.FixPredictorAsync() is { } fixPredictor)
+        {
+            var weight = recommender.Options.PredictorPseudoCounts;
+            foreach (var candidate in candidates)
+            {
+                var p = fixPredictor.Model.Predict(Models.TrainingData.ToFeatures(context.With(candidate)));
+                predicted[candidate] = new DecayedCounts(p * weight, (1 - p) * weight, now);
+            }
+
+            used["fixPredictor"] = fixPredictor.Version;
+        }
+
+        return predicted;
+    }
 }

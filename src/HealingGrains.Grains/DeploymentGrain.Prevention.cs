@@ -147,18 +147,7 @@ public sealed partial class DeploymentGrain
         };
 
         // What preventing this metric's failure taught so far, with the fix predictor's view beside it, as for incidents.
-        var predicted = new Dictionary<string, DecayedCounts>(StringComparer.Ordinal);
-        if (await models.FixPredictorAsync() is { } fixPredictor)
-        {
-            var weight = recommender.Options.PredictorPseudoCounts;
-            foreach (var candidate in allowed)
-            {
-                var p = fixPredictor.Model.Predict(Models.TrainingData.ToFeatures(context.With(candidate)));
-                predicted[candidate] = new DecayedCounts(p * weight, (1 - p) * weight, now);
-            }
-
-            used["fixPredictor"] = fixPredictor.Version;
-        }
+        var predicted = await PredictedCountsAsync(allowed, context, now, used);
 
         // Best mean first; among equals, the class's preferred kind (memory: restart before exhaustion).
         var best = recommender.Rank(new RecommendationRequest
