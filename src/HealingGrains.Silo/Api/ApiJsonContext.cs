@@ -38,5 +38,7 @@ namespace HealingGrains.Silo.Api;
 [JsonSerializable(typeof(ModelKindResponse))]
 [JsonSerializable(typeof(ModelVersionResponse))]
 [JsonSerializable(typeof(CategoryRequest))]
+[JsonSerializable(typeof(AdaptationRequest))]
+[JsonSerializable(typeof(AdaptationResponse))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -146,6 +146,7 @@ public static class HealingGrainsHostingExtensions
         app.MapDeploymentsApi();
         app.MapTelemetryApi();
         app.MapFingerprintsApi();
+        app.MapAdaptationsApi();
         app.MapActionsApi();
         app.MapPolicyApi();
         app.MapAuditApi();
