@@ -107,7 +107,7 @@ public static partial class FixAnalyzer
     private static readonly string[] RetryNames =
         ["WaitAndRetry", "WaitAndRetryAsync", "WaitAndRetryForever", "WaitAndRetryForeverAsync", "Retry", "RetryAsync", "RetryForever", "RetryForeverAsync", "AddRetry", "RetryStrategyOptions", "MaxRetryAttempts", "HttpRetryStrategyOptions", "EnableRetryOnFailure"];
 
-    private static readonly string[] BackoffNames = ["Exponential", "DecorrelatedJitterBackoffV2", "ExponentialBackoff", "BackoffType", "UseJitter"];
+    private static readonly string[] BackoffNames = ["Exponential", "DecorrelatedJitterBackoffV2", "ExponentialBackoff"];
 
     private static readonly string[] CacheNames =
         ["IMemoryCache", "IDistributedCache", "HybridCache", "GetOrCreate", "GetOrCreateAsync", "AddMemoryCache", "AddDistributedMemoryCache", "AddStackExchangeRedisCache", "OutputCache", "AddOutputCache", "AddHybridCache", "MemoryCacheEntryOptions", "DistributedCacheEntryOptions"];
@@ -376,7 +376,9 @@ public static partial class FixAnalyzer
                 case "AssemblyLoadContext" or "LoadFromAssemblyPath" or "LoadFromStream":
                     Flags.Add((SafetyFlag.AssemblyLoading, node));
                     break;
-                case "RegistryKey" or "Registry":
+                case "RegistryKey":
+                case "Registry" when node.Parent is MemberAccessExpressionSyntax access && access.Expression == node:
+                case "Win32" when node.Parent is QualifiedNameSyntax { Right.Identifier.Text: "Registry" }:
                     Flags.Add((SafetyFlag.Registry, node));
                     break;
             }
@@ -417,8 +419,8 @@ public static partial class FixAnalyzer
                 case "SetMinThreads" or "SetMaxThreads":
                     Add(FixPatternKind.PoolSize, invocation, name, invocation.ArgumentList.ToString());
                     break;
-                case not null when name.Contains("Timeout", StringComparison.Ordinal) && name.StartsWith("Set", StringComparison.Ordinal) || name is "WithTimeout" or "AddTimeout" or "TimeoutAsync":
-                    Add(FixPatternKind.TimeoutChanged, invocation, name.StartsWith("Set", StringComparison.Ordinal) ? name[3..] : "Timeout", invocation.ArgumentList.ToString());
+                case not null when name.Contains("Timeout", StringComparison.Ordinal):
+                    Add(FixPatternKind.TimeoutChanged, invocation, Setting(name), invocation.ArgumentList.ToString());
                     break;
             }
 
@@ -502,6 +504,21 @@ public static partial class FixAnalyzer
             SimpleNameSyntax simple => simple.Identifier.Text,
             _ => name.ToString(),
         };
+
+        // "SetCommandTimeout", "WithTimeout", "TimeoutAsync" → "CommandTimeout", "Timeout", "Timeout".
+        private static string Setting(string method)
+        {
+            foreach (var prefix in new[] { "Set", "With", "Add", "Use" })
+            {
+                if (method.Length > prefix.Length && method.StartsWith(prefix, StringComparison.Ordinal) && char.IsUpper(method[prefix.Length]))
+                {
+                    method = method[prefix.Length..];
+                    break;
+                }
+            }
+
+            return method.EndsWith("Async", StringComparison.Ordinal) ? method[..^5] : method;
+        }
 
         private static string LastSegment(string text)
         {

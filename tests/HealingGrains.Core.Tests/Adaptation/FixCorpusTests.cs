@@ -9,7 +9,7 @@ namespace HealingGrains.Core.Tests.Adaptation;
 /// </summary>
 public sealed class FixCorpusTests
 {
-    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "FixCorpus");
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Adaptation", "FixCorpus");
 
     public static TheoryData<string> Diffs()
     {
