@@ -1,28 +1,28 @@
+using HealingGrains.Core.Modules;
+
 namespace HealingGrains.Core.Healing;
 
 /// <summary>
-/// The built-in rules the fail-safe falls back to: no learning, only what an SRE would try first. A regression after
-/// a new version is rolled back; anything else is restarted; then scaled out; else the first allowed kind.
+/// The rule-based healing the fail-safe falls back to: no learning, only what an SRE would try first, as the built-in
+/// module <c>builtin.rules</c> writes it (a regression after a new version is rolled back, a crash loop or memory
+/// exhaustion restarted, saturation scaled out, anything else restarted, then scaled out, …). A deployment whose kinds no
+/// rule covers gets its first allowed kind.
 /// </summary>
 public static class RuleBook
 {
-    private static readonly string[] Preference = ["restart", "scale-out", "clear-cache", "failover"];
-
     /// <summary>The rule's choice among <paramref name="allowed"/>, or null when nothing is allowed.</summary>
-    public static (string Kind, string Reasoning)? Choose(IReadOnlyList<string> allowed, string? followsVersion)
+    public static (string Kind, string Reasoning)? Choose(IReadOnlyList<string> allowed, string? followsVersion, ModuleSituation? situation = null)
     {
         ArgumentNullException.ThrowIfNull(allowed);
-        if (followsVersion is not null && allowed.Contains(Recommender.RollbackKind))
+        var module = BuiltInModules.Rules;
+        var proposals = module.Evaluate((situation ?? new ModuleSituation()) with { FollowsVersion = followsVersion is not null }, allowed);
+        if (proposals.Count > 0)
         {
-            return (Recommender.RollbackKind, $"Rule: the error first appeared right after version {followsVersion}; roll back.");
-        }
-
-        foreach (var kind in Preference)
-        {
-            if (allowed.Contains(kind))
-            {
-                return (kind, $"Rule: {kind} is the first safe remedy for an unknown error.");
-            }
+            var p = proposals[0];
+            var why = p.Kind == Recommender.RollbackKind && followsVersion is not null
+                ? $"the error first appeared right after version {followsVersion}; roll back"
+                : $"{p.Kind} is the first safe remedy";
+            return (p.Kind, $"Rule {p.Rule} of module {module.Id} {module.Version}: {why}.");
         }
 
         return allowed.Count == 0 ? null : (allowed[0], $"Rule: {allowed[0]} is the only remedy this deployment allows.");
