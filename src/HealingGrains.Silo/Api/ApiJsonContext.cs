@@ -40,5 +40,10 @@ namespace HealingGrains.Silo.Api;
 [JsonSerializable(typeof(CategoryRequest))]
 [JsonSerializable(typeof(AdaptationRequest))]
 [JsonSerializable(typeof(AdaptationResponse))]
+[JsonSerializable(typeof(ModuleRegistryInfo))]
+[JsonSerializable(typeof(ModuleIntegrationReport))]
+[JsonSerializable(typeof(ModuleRegistryChange))]
+[JsonSerializable(typeof(ModuleRollbackRequest))]
+[JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

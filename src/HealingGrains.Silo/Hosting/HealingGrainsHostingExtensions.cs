@@ -36,6 +36,7 @@ public static class HealingGrainsHostingExtensions
         services.AddOptions<HealingGrainsOptions>().BindConfiguration(HealingGrainsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HealingGrainsOptions>, HealingGrainsOptionsValidator>();
         services.AddOptions<HealingGrains.Grains.Models.ModelRegistryOptions>().BindConfiguration("HealingGrains:Models");
+        services.AddOptions<HealingGrains.Grains.Modules.ModuleRegistryOptions>().BindConfiguration(HealingGrains.Grains.Modules.ModuleRegistryOptions.Section);
         services.AddOptions<PredictionOptions>().BindConfiguration(PredictionOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PredictionOptions>, PredictionOptionsValidator>();
         HealingGrains.Grains.Models.ModelServices.AddHealingModels(services);
@@ -147,6 +148,7 @@ public static class HealingGrainsHostingExtensions
         app.MapTelemetryApi();
         app.MapFingerprintsApi();
         app.MapAdaptationsApi();
+        app.MapModulesApi();
         app.MapActionsApi();
         app.MapPolicyApi();
         app.MapAuditApi();
