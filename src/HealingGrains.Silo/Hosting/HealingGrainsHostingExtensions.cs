@@ -36,7 +36,11 @@ public static class HealingGrainsHostingExtensions
         services.AddOptions<HealingGrainsOptions>().BindConfiguration(HealingGrainsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HealingGrainsOptions>, HealingGrainsOptionsValidator>();
         services.AddOptions<HealingGrains.Grains.Models.ModelRegistryOptions>().BindConfiguration("HealingGrains:Models");
-        services.AddOptions<HealingGrains.Grains.Modules.ModuleRegistryOptions>().BindConfiguration(HealingGrains.Grains.Modules.ModuleRegistryOptions.Section);
+        services.AddOptions<HealingGrains.Grains.Modules.ModuleRegistryOptions>().BindConfiguration(HealingGrains.Grains.Modules.ModuleRegistryOptions.Section)
+            .Validate(
+                o => o.ReplayFloor is >= 0 and <= 1 && o.ReplayMinimumTries >= 1 && o.MaxReplayIncidents >= 0 && o.MaxSnapshots >= 1 && o.MaxAttempts >= 1,
+                "HealingGrains:Modules: ReplayFloor must be from 0 to 1, ReplayMinimumTries, MaxSnapshots and MaxAttempts at least 1, MaxReplayIncidents at least 0.")
+            .ValidateOnStart();
         services.AddOptions<PredictionOptions>().BindConfiguration(PredictionOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PredictionOptions>, PredictionOptionsValidator>();
         HealingGrains.Grains.Models.ModelServices.AddHealingModels(services);
