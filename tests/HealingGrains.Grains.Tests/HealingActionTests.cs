@@ -162,7 +162,7 @@ public sealed class HealingActionTests(ClusterFixture fixture)
         Assert.Equal(0, action.Confidence);
         Assert.Equal(ActionState.PendingApproval, action.State);
         Assert.Equal("builtin/1", action.Evidence.Models["rules"]);
-        Assert.StartsWith("Rule:", action.Reasoning, StringComparison.Ordinal);
+        Assert.StartsWith("Rule restart of module builtin.rules 1.0.0:", action.Reasoning, StringComparison.Ordinal);
     }
 
     [Fact]
