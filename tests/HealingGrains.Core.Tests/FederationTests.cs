@@ -91,6 +91,62 @@ public sealed class FederationTests
     }
 
     [Fact]
+    public void ReceivedCountsAreClampedToWhatHonestNoiseProducesAndNonNumbersAreRefused()
+    {
+        var options = new FederationOptions { Epsilon = 2 };
+
+        Assert.Equal(new NoisyCounts(1 + 5, -5), FederatedCounts.Clamp(new NoisyCounts(5_000, -1e9), 1, options));
+        Assert.Equal(new NoisyCounts(0.7, 0.1), FederatedCounts.Clamp(new NoisyCounts(0.7, 0.1), 1, options));
+        Assert.Null(FederatedCounts.Clamp(new NoisyCounts(double.NaN, 0), 1, options));
+        Assert.Null(FederatedCounts.Clamp(new NoisyCounts(1, double.PositiveInfinity), 1, options));
+        Assert.Null(FederatedCounts.Clamp(new NoisyCounts(1, 0), 0, options));
+    }
+
+    [Fact]
+    public void AContributorsSumsStandForAtMostItsCapWithOlderOutcomesFadingFirst()
+    {
+        var options = new FederationOptions { CapPerContributor = 100 };
+        var (sums, outcomes) = (new NoisyCounts(0, 0), 0);
+
+        // 100 failures, then 100 successes one at a time: the fix started to work, and the sums follow.
+        for (var i = 0; i < 100; i++)
+        {
+            (sums, outcomes) = FederatedCounts.Accumulate(sums, outcomes, new NoisyCounts(0, 1), 1, options);
+        }
+
+        Assert.Equal((100, 0.0, 100.0), (outcomes, sums.Successes, sums.Failures));
+        for (var i = 0; i < 100; i++)
+        {
+            (sums, outcomes) = FederatedCounts.Accumulate(sums, outcomes, new NoisyCounts(1, 0), 1, options);
+        }
+
+        Assert.Equal(100, outcomes);
+        Assert.Equal(100, sums.Successes + sums.Failures, 6);
+        Assert.InRange(sums.Successes, 60, 70);
+    }
+
+    [Fact]
+    public void SourcesCombineByTheMedianOfTheirRatesWithOrganisationsAndCasesAddedUp()
+    {
+        Assert.Null(FederatedCounts.Combine([]));
+        var combined = FederatedCounts.Combine([new FederatedEstimate(3, 40, 0.8), new FederatedEstimate(5, 100, 0.9), new FederatedEstimate(4, 60, 0.1)])!;
+
+        Assert.Equal(12, combined.Contributors);
+        Assert.Equal(200, combined.Cases, 9);
+        Assert.Equal(0.8, combined.SuccessRate, 9);
+        Assert.Equal(0.85, FederatedCounts.Combine([new FederatedEstimate(3, 40, 0.8), new FederatedEstimate(5, 100, 0.9)])!.SuccessRate, 9);
+    }
+
+    [Fact]
+    public void OnlyTheCommonRemediesAreSharedKinds()
+    {
+        Assert.True(FederatedKinds.IsShared("restart"));
+        Assert.True(FederatedKinds.IsShared("rollback-version"));
+        Assert.False(FederatedKinds.IsShared("restart-acme-billing"));
+        Assert.False(FederatedKinds.IsShared(null));
+    }
+
+    [Fact]
     public void ABundleVerifiesWithATrustedKeyAndIsRefusedWhenChangedUntrustedOrBelowTheThreshold()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -108,6 +164,8 @@ public sealed class FederationTests
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         Assert.Contains("does not trust", read.Refusal([Convert.ToBase64String(other.ExportSubjectPublicKeyInfo())], 3), StringComparison.Ordinal);
         Assert.Contains("requires 4", read.Refusal(trusted, 4), StringComparison.Ordinal);
+        Assert.Equal(BundleRefusal.BelowThreshold, read.Check(trusted, 4)?.Kind);
+        Assert.Equal(BundleRefusal.Signature, changed.Check(trusted, 3)?.Kind);
         Assert.Throws<InvalidDataException>(() => FederationBundle.Parse("{ not json"));
     }
 }

@@ -70,6 +70,65 @@ public static class FederatedCounts
         return new NoisyCounts(keptSuccesses + Laplace(random, scale), keptFailures + Laplace(random, scale));
     }
 
+    /// <summary>
+    /// How far, in scales of the noise (1 / ε), a received count may lie outside the outcomes it stands for: 10. Honest
+    /// Laplace noise goes beyond it once in 22,000 draws; a contribution claiming more is clamped to it, so a tenant
+    /// that ignores the protocol cannot buy weight with huge counts.
+    /// </summary>
+    public const double NoiseBound = 10;
+
+    /// <summary>
+    /// A received contribution of <paramref name="outcomes"/> outcomes with its counts clamped to
+    /// [−<see cref="NoiseBound"/>/ε, outcomes + <see cref="NoiseBound"/>/ε]; null when a count is not a finite number.
+    /// </summary>
+    public static NoisyCounts? Clamp(NoisyCounts counts, int outcomes, FederationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!double.IsFinite(counts.Successes) || !double.IsFinite(counts.Failures) || outcomes < 1)
+        {
+            return null;
+        }
+
+        var bound = NoiseBound / options.Epsilon;
+        return new NoisyCounts(Math.Clamp(counts.Successes, -bound, outcomes + bound), Math.Clamp(counts.Failures, -bound, outcomes + bound));
+    }
+
+    /// <summary>
+    /// A contributor's running sums plus a new contribution. The sums stand for at most
+    /// <see cref="FederationOptions.CapPerContributor"/> outcomes: when a contribution would go beyond, the older sums
+    /// are scaled down first, so a contributor's pattern follows what works now and its weight stays bounded.
+    /// </summary>
+    public static (NoisyCounts Sums, int Outcomes) Accumulate(NoisyCounts sums, int outcomes, NoisyCounts added, int addedOutcomes, FederationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var cap = options.CapPerContributor;
+        if (outcomes > 0 && outcomes + addedOutcomes > cap)
+        {
+            var keep = Math.Max(0, cap - addedOutcomes);
+            var factor = keep / (double)outcomes;
+            sums = new NoisyCounts(sums.Successes * factor, sums.Failures * factor);
+            outcomes = keep;
+        }
+
+        return (sums + added, outcomes + addedOutcomes);
+    }
+
+    /// <summary>
+    /// Estimates of one pattern from several sources (this installation's tenants, and each installation whose bundle
+    /// was imported) as one: organisations and cases add up, the success estimate is the median of the sources'
+    /// (their mean for two). Null when there is no source.
+    /// </summary>
+    public static FederatedEstimate? Combine(IReadOnlyCollection<FederatedEstimate> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0)
+        {
+            return null;
+        }
+
+        return new FederatedEstimate(sources.Sum(s => s.Contributors), sources.Sum(s => s.Cases), Median([.. sources.Select(s => s.SuccessRate)]));
+    }
+
     /// <summary>A Laplace(0, <paramref name="scale"/>) sample.</summary>
     public static double Laplace(Random random, double scale)
     {
@@ -103,9 +162,13 @@ public static class FederatedCounts
             rates.Add((successes + 1) / (successes + failures + 2));
         }
 
-        rates.Sort();
-        var middle = rates.Count / 2;
-        var median = rates.Count % 2 == 1 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
-        return new FederatedEstimate(contributors.Count, cases, median);
+        return new FederatedEstimate(contributors.Count, cases, Median(rates));
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        var middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 }

@@ -38,5 +38,7 @@ namespace HealingGrains.Silo.Api;
 [JsonSerializable(typeof(ModelKindResponse))]
 [JsonSerializable(typeof(ModelVersionResponse))]
 [JsonSerializable(typeof(CategoryRequest))]
+[JsonSerializable(typeof(FederationResponse))]
+[JsonSerializable(typeof(FederationImportResponse))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
