@@ -138,6 +138,41 @@ public sealed class FederationTests
     }
 
     [Fact]
+    public void WithTheOutcomesKnownOnlyTheSplitIsEstimatedFromTheNoiseAndASingleOutcomeCannotLookLikeAProvenFix()
+    {
+        var options = new FederationOptions();
+        var random = new Random(11);
+
+        // Three tenants with one failed outcome each, noised: whatever the noise, a tenant's rate stays within 1/3 and 2/3.
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var one = Enumerable.Range(0, 3).Select(_ => new ContributorCounts(FederatedCounts.Noise(0, 1, options, random), 1)).ToList();
+            var estimate = FederatedCounts.Estimate(one, options)!;
+            Assert.Equal(3, estimate.Cases);
+            Assert.InRange(estimate.SuccessRate, 1 / 3.0, 2 / 3.0);
+        }
+
+        // Three tenants with twenty outcomes each, 17 successes: against the same noisy counts, the estimate that knows
+        // the outcomes errs no more than the one that reads both counts as they are (local noise of ε = 1 per outcome
+        // is large: about ±0.1 on the median of three such tenants).
+        var (known, unknown) = (new List<double>(), new List<double>());
+        for (var trial = 0; trial < 500; trial++)
+        {
+            var tenants = Enumerable.Range(0, 3)
+                .Select(_ => Enumerable.Range(0, 20).Aggregate(new NoisyCounts(0, 0), (sum, i) => sum + FederatedCounts.Noise(i < 17 ? 1 : 0, i < 17 ? 0 : 1, options, random)))
+                .ToList();
+            known.Add(Math.Abs(FederatedCounts.Estimate([.. tenants.Select(t => new ContributorCounts(t, 20))], options)!.SuccessRate - (18.0 / 22)));
+            unknown.Add(Math.Abs(FederatedCounts.Estimate(tenants, options)!.SuccessRate - (18.0 / 22)));
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"mean error {known.Average():F3} knowing the outcomes, {unknown.Average():F3} not");
+        Assert.True(known.Average() <= unknown.Average(), $"{known.Average():F3} against {unknown.Average():F3}");
+        Assert.True(known.Average() < 0.12, $"{known.Average():F3}");
+
+        Assert.Null(FederatedCounts.Estimate([new ContributorCounts(new NoisyCounts(1, 0), 1), new ContributorCounts(new NoisyCounts(1, 0), 1)], options));
+    }
+
+    [Fact]
     public void OnlyTheCommonRemediesAreSharedKinds()
     {
         Assert.True(FederatedKinds.IsShared("restart"));

@@ -34,6 +34,11 @@ public readonly record struct NoisyCounts(double Successes, double Failures)
     public static NoisyCounts operator +(NoisyCounts a, NoisyCounts b) => new(a.Successes + b.Successes, a.Failures + b.Failures);
 }
 
+/// <summary>One contributor's summed noisy counts on a pattern and how many outcomes they stand for.</summary>
+/// <param name="Counts">The summed noisy successes and failures.</param>
+/// <param name="Outcomes">The outcomes contributed (exact: the per-period cap counts them on receipt).</param>
+public readonly record struct ContributorCounts(NoisyCounts Counts, int Outcomes);
+
 /// <summary>What federation knows about an action kind on a signature, once enough tenants contributed.</summary>
 /// <param name="Contributors">Distinct tenants (at least the visibility threshold).</param>
 /// <param name="Cases">Outcomes counted, each tenant's capped.</param>
@@ -160,6 +165,37 @@ public static class FederatedCounts
             var failures = Math.Clamp(c.Failures, 0, options.CapPerContributor - successes);
             cases += successes + failures;
             rates.Add((successes + 1) / (successes + failures + 2));
+        }
+
+        return new FederatedEstimate(contributors.Count, cases, Median(rates));
+    }
+
+    /// <summary>
+    /// The estimate over contributors whose number of outcomes is known: the cap on receipt counts them, so the platform
+    /// knows how many outcomes each tenant reported, and only how they split is hidden by the noise. The noisy successes
+    /// and the outcomes less the noisy failures are two independent estimates of a tenant's successes; their mean (half
+    /// the noise variance), clamped to [0, outcomes], gives its smoothed rate (successes + 1) / (outcomes + 2), and its
+    /// outcomes (at most <see cref="FederationOptions.CapPerContributor"/>) are its cases. The median of the rates is the
+    /// estimate: one tenant moves it at most to a neighbouring honest tenant's rate. Null below the threshold.
+    /// </summary>
+    public static FederatedEstimate? Estimate(IReadOnlyCollection<ContributorCounts> contributors, FederationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(contributors);
+        ArgumentNullException.ThrowIfNull(options);
+        if (contributors.Count < options.MinimumContributors)
+        {
+            return null;
+        }
+
+        var rates = new List<double>(contributors.Count);
+        var cases = 0.0;
+        foreach (var c in contributors)
+        {
+            var outcomes = Math.Min(Math.Max(c.Outcomes, 0), options.CapPerContributor);
+            var scale = c.Outcomes > 0 ? outcomes / (double)c.Outcomes : 0;
+            var successes = Math.Clamp((c.Counts.Successes + (c.Outcomes - c.Counts.Failures)) / 2 * scale, 0, outcomes);
+            cases += outcomes;
+            rates.Add((successes + 1) / (outcomes + 2));
         }
 
         return new FederatedEstimate(contributors.Count, cases, Median(rates));

@@ -85,7 +85,7 @@ public sealed class FederationGrain(
         {
             foreach (var (kind, contributors) in local.Kinds)
             {
-                var others = contributors.Where(c => c.Key != excludeContributor).Select(c => new NoisyCounts(c.Value.Successes, c.Value.Failures)).ToList();
+                var others = contributors.Where(c => c.Key != excludeContributor).Select(c => Counts(c.Value)).ToList();
                 if (FederatedCounts.Estimate(others, _options) is { } estimate)
                 {
                     Source(sources, kind).Add(estimate);
@@ -187,7 +187,9 @@ public sealed class FederationGrain(
     }
 
     private FederatedEstimate? Estimate(Dictionary<string, FederatedContributorState> contributors) =>
-        FederatedCounts.Estimate([.. contributors.Values.Select(c => new NoisyCounts(c.Successes, c.Failures))], _options);
+        FederatedCounts.Estimate([.. contributors.Values.Select(Counts)], _options);
+
+    private static ContributorCounts Counts(FederatedContributorState c) => new(new NoisyCounts(c.Successes, c.Failures), c.Outcomes);
 
     private static List<FederatedEstimate> Source(Dictionary<string, List<FederatedEstimate>> sources, string kind)
     {
