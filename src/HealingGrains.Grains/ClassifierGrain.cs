@@ -113,6 +113,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
                 Template = o.Value.Template,
                 OccurredAt = o.Value.OccurredAt,
                 Category = o.Value.Category,
+                Terms = o.Value.Terms,
             })]);
         }
 
@@ -150,7 +151,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
             observations.Add(id, builder);
         }
 
-        builder.Add(template, e.Timestamp, e.Version, redirected, splitFrom);
+        builder.Add(template, e, redirected, splitFrom);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Classified {EventCount} events of {Deployment} into {FingerprintCount} fingerprints")]
@@ -179,14 +180,29 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
 
         public IReadOnlyList<DateTimeOffset> OccurredAt => _occurredAt;
 
+        /// <summary>The tenant's own words the events carried (services, versions, attribute values), for federation to mask.</summary>
+        public IReadOnlyList<string> Terms => [.. _terms];
+
+        // Enough for the hosts, regions and instances of a batch; the rest of a huge batch adds little.
+        private const int MaxTerms = 64;
+
         private readonly List<DateTimeOffset> _occurredAt = [];
+        private readonly HashSet<string> _terms = new(StringComparer.Ordinal);
         private string _template = "";
         private bool _ownTemplate;
         private string? _version;
         private string? _splitFrom;
 
-        public void Add(string template, DateTimeOffset at, string? version, bool redirected, string? splitFrom)
+        public void Add(string template, DiagnosticEvent e, bool redirected, string? splitFrom)
         {
+            var (at, version) = (e.Timestamp, e.Version);
+            Term(e.Service);
+            Term(e.Version);
+            foreach (var value in e.Attributes?.Values ?? [])
+            {
+                Term(value);
+            }
+
             // An event merged in from another fingerprint carries that one's template: only a template of this
             // fingerprint's own events may replace the recorded one.
             if (!redirected || !_ownTemplate)
@@ -198,6 +214,14 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
             _occurredAt.Add(at);
             _version = version ?? _version;
             _splitFrom ??= splitFrom;
+        }
+
+        private void Term(string? term)
+        {
+            if (!string.IsNullOrWhiteSpace(term) && term.Length <= 256 && _terms.Count < MaxTerms)
+            {
+                _terms.Add(term);
+            }
         }
 
         public FingerprintObservation Build() => new()

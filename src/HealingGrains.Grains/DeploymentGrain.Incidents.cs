@@ -77,7 +77,7 @@ public sealed partial class DeploymentGrain
                 state.OpenActions.Remove(occurrence.Id);
             }
 
-            await ProposeAsync(tenantId, occurrence.Id, policy, rollbackOf: null);
+            await ProposeAsync(tenantId, occurrence.Id, policy, rollbackOf: null, occurrence.Terms);
         }
 
         await deployment.WriteStateAsync();
@@ -117,7 +117,7 @@ public sealed partial class DeploymentGrain
             var policy = await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync();
             if (SafetyGate.IsAllowed(ToSafetyPolicy(policy), state.Capabilities, Recommender.RollbackKind))
             {
-                await ProposeAsync(tenantId, closure.Fingerprint, policy, rollbackOf: closure.ActionId);
+                await ProposeAsync(tenantId, closure.Fingerprint, policy, rollbackOf: closure.ActionId, terms: []);
             }
         }
 
@@ -128,7 +128,7 @@ public sealed partial class DeploymentGrain
     public Task<IReadOnlyList<string>> GetOpenActionIdsAsync() =>
         Task.FromResult<IReadOnlyList<string>>([.. deployment.State.OpenActions.Values.Select(a => a.ActionId)]);
 
-    private async Task ProposeAsync(string tenantId, string fingerprintId, PolicyInfo policyInfo, string? rollbackOf)
+    private async Task ProposeAsync(string tenantId, string fingerprintId, PolicyInfo policyInfo, string? rollbackOf, IReadOnlyList<string> terms)
     {
         var state = deployment.State;
         var policy = ToSafetyPolicy(policyInfo);
@@ -162,6 +162,7 @@ public sealed partial class DeploymentGrain
         double risk;
         string riskSource;
         var context = Context(facts.Category, facts.ExceptionType, facts.RecentRatePerMinute, followsVersion is not null, now);
+        var signature = await FederationSignatureAsync(tenantId, policyInfo, facts, terms);
         if (policy.AiEnabled)
         {
             var category = facts.Category;
@@ -177,12 +178,20 @@ public sealed partial class DeploymentGrain
 
             var predicted = await PredictedCountsAsync(allowed, context, now, used);
 
+            // Other organisations' outcomes on this error's anonymous signature, for a tenant that consumes them.
+            var federated = await FederatedPriorsAsync(tenantId, policyInfo, signature, allowed);
+            if (federated.Count > 0)
+            {
+                used["federation"] = FederationModel;
+            }
+
             var best = recommender.Rank(new RecommendationRequest
             {
                 Kinds = allowed,
                 Own = facts.Fixes.ToDictionary(f => f.Key, f => new DecayedCounts(f.Value.Successes, f.Value.Failures, f.Value.AsOf), StringComparer.Ordinal),
                 Similar = similar,
                 Predicted = predicted,
+                Federated = federated,
                 SimilarFingerprints = similarCount,
                 FollowsVersion = followsVersion,
                 Explore = policy.Exploration,
@@ -218,6 +227,11 @@ public sealed partial class DeploymentGrain
                 Mean = best.Mean,
                 PredictedSuccesses = best.Evidence.PredictedSuccesses,
                 PredictedFailures = best.Evidence.PredictedFailures,
+                FederatedSuccesses = best.Evidence.FederatedSuccesses,
+                FederatedFailures = best.Evidence.FederatedFailures,
+                FederatedCases = best.Evidence.FederatedCases,
+                FederatedOrganisations = best.Evidence.FederatedOrganisations,
+                FederatedSuccessRate = best.Evidence.FederatedSuccessRate,
                 Category = category,
                 Context = context,
                 Models = used,
@@ -288,6 +302,7 @@ public sealed partial class DeploymentGrain
                 VersionBefore = state.Versions.LastOrDefault()?.Version,
                 ErrorRateBefore = facts.RecentRatePerMinute,
                 AutoApproved = auto,
+                FederationSignature = signature,
             },
         });
 

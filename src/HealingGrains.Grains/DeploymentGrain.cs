@@ -12,7 +12,8 @@ public sealed partial class DeploymentGrain(
     Recommender recommender,
     RandomSource random,
     Models.ActiveModels models,
-    IOptions<PredictionOptions> prediction) : Grain, IDeploymentGrain
+    IOptions<PredictionOptions> prediction,
+    Federation.FederationService federation) : Grain, IDeploymentGrain
 {
 
     /// <inheritdoc/>

@@ -86,6 +86,7 @@ public sealed partial class FingerprintGrain(
             RecentFixes = [.. state.RecentFixes],
             Category = state.Category,
             CategorySource = state.CategorySource,
+            Template = state.Template,
         });
     }
 

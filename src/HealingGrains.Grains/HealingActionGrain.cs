@@ -1,4 +1,5 @@
 using HealingGrains.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace HealingGrains.Grains;
 
@@ -6,7 +7,9 @@ namespace HealingGrains.Grains;
 public sealed partial class HealingActionGrain(
     [PersistentState(stateName: "action", storageName: GrainStorageNames.State)] IPersistentState<HealingActionState> state,
     IRowStore rows,
-    TimeProvider time) : Grain, IHealingActionGrain
+    TimeProvider time,
+    Federation.FederationService federation,
+    ILogger<HealingActionGrain> logger) : Grain, IHealingActionGrain
 {
     private HealingActionInfo? Action => state.State.Action;
 
@@ -130,6 +133,7 @@ public sealed partial class HealingActionGrain(
             await Models.TrainingData.RecordOutcomeAsync(rows, time.GetUtcNow(), action.Id, context, succeeded, action.ErrorRateBefore, after?.RecentRatePerMinute);
         }
 
+        await ShareAsync(action, succeeded);
         await NotifyDeploymentAsync(action);
         return result;
     }

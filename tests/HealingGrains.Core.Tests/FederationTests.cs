@@ -91,6 +91,97 @@ public sealed class FederationTests
     }
 
     [Fact]
+    public void ReceivedCountsAreClampedToWhatHonestNoiseProducesAndNonNumbersAreRefused()
+    {
+        var options = new FederationOptions { Epsilon = 2 };
+
+        Assert.Equal(new NoisyCounts(1 + 5, -5), FederatedCounts.Clamp(new NoisyCounts(5_000, -1e9), 1, options));
+        Assert.Equal(new NoisyCounts(0.7, 0.1), FederatedCounts.Clamp(new NoisyCounts(0.7, 0.1), 1, options));
+        Assert.Null(FederatedCounts.Clamp(new NoisyCounts(double.NaN, 0), 1, options));
+        Assert.Null(FederatedCounts.Clamp(new NoisyCounts(1, double.PositiveInfinity), 1, options));
+        Assert.Null(FederatedCounts.Clamp(new NoisyCounts(1, 0), 0, options));
+    }
+
+    [Fact]
+    public void AContributorsSumsStandForAtMostItsCapWithOlderOutcomesFadingFirst()
+    {
+        var options = new FederationOptions { CapPerContributor = 100 };
+        var (sums, outcomes) = (new NoisyCounts(0, 0), 0);
+
+        // 100 failures, then 100 successes one at a time: the fix started to work, and the sums follow.
+        for (var i = 0; i < 100; i++)
+        {
+            (sums, outcomes) = FederatedCounts.Accumulate(sums, outcomes, new NoisyCounts(0, 1), 1, options);
+        }
+
+        Assert.Equal((100, 0.0, 100.0), (outcomes, sums.Successes, sums.Failures));
+        for (var i = 0; i < 100; i++)
+        {
+            (sums, outcomes) = FederatedCounts.Accumulate(sums, outcomes, new NoisyCounts(1, 0), 1, options);
+        }
+
+        Assert.Equal(100, outcomes);
+        Assert.Equal(100, sums.Successes + sums.Failures, 6);
+        Assert.InRange(sums.Successes, 60, 70);
+    }
+
+    [Fact]
+    public void SourcesCombineByTheMedianOfTheirRatesWithOrganisationsAndCasesAddedUp()
+    {
+        Assert.Null(FederatedCounts.Combine([]));
+        var combined = FederatedCounts.Combine([new FederatedEstimate(3, 40, 0.8), new FederatedEstimate(5, 100, 0.9), new FederatedEstimate(4, 60, 0.1)])!;
+
+        Assert.Equal(12, combined.Contributors);
+        Assert.Equal(200, combined.Cases, 9);
+        Assert.Equal(0.8, combined.SuccessRate, 9);
+        Assert.Equal(0.85, FederatedCounts.Combine([new FederatedEstimate(3, 40, 0.8), new FederatedEstimate(5, 100, 0.9)])!.SuccessRate, 9);
+    }
+
+    [Fact]
+    public void WithTheOutcomesKnownOnlyTheSplitIsEstimatedFromTheNoiseAndASingleOutcomeCannotLookLikeAProvenFix()
+    {
+        var options = new FederationOptions();
+        var random = new Random(11);
+
+        // Three tenants with one failed outcome each, noised: whatever the noise, a tenant's rate stays within 1/3 and 2/3.
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var one = Enumerable.Range(0, 3).Select(_ => new ContributorCounts(FederatedCounts.Noise(0, 1, options, random), 1)).ToList();
+            var estimate = FederatedCounts.Estimate(one, options)!;
+            Assert.Equal(3, estimate.Cases);
+            Assert.InRange(estimate.SuccessRate, 1 / 3.0, 2 / 3.0);
+        }
+
+        // Three tenants with twenty outcomes each, 17 successes: against the same noisy counts, the estimate that knows
+        // the outcomes errs no more than the one that reads both counts as they are (local noise of ε = 1 per outcome
+        // is large: about ±0.1 on the median of three such tenants).
+        var (known, unknown) = (new List<double>(), new List<double>());
+        for (var trial = 0; trial < 500; trial++)
+        {
+            var tenants = Enumerable.Range(0, 3)
+                .Select(_ => Enumerable.Range(0, 20).Aggregate(new NoisyCounts(0, 0), (sum, i) => sum + FederatedCounts.Noise(i < 17 ? 1 : 0, i < 17 ? 0 : 1, options, random)))
+                .ToList();
+            known.Add(Math.Abs(FederatedCounts.Estimate([.. tenants.Select(t => new ContributorCounts(t, 20))], options)!.SuccessRate - (18.0 / 22)));
+            unknown.Add(Math.Abs(FederatedCounts.Estimate(tenants, options)!.SuccessRate - (18.0 / 22)));
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"mean error {known.Average():F3} knowing the outcomes, {unknown.Average():F3} not");
+        Assert.True(known.Average() <= unknown.Average(), $"{known.Average():F3} against {unknown.Average():F3}");
+        Assert.True(known.Average() < 0.12, $"{known.Average():F3}");
+
+        Assert.Null(FederatedCounts.Estimate([new ContributorCounts(new NoisyCounts(1, 0), 1), new ContributorCounts(new NoisyCounts(1, 0), 1)], options));
+    }
+
+    [Fact]
+    public void OnlyTheCommonRemediesAreSharedKinds()
+    {
+        Assert.True(FederatedKinds.IsShared("restart"));
+        Assert.True(FederatedKinds.IsShared("rollback-version"));
+        Assert.False(FederatedKinds.IsShared("restart-acme-billing"));
+        Assert.False(FederatedKinds.IsShared(null));
+    }
+
+    [Fact]
     public void ABundleVerifiesWithATrustedKeyAndIsRefusedWhenChangedUntrustedOrBelowTheThreshold()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -108,6 +199,8 @@ public sealed class FederationTests
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         Assert.Contains("does not trust", read.Refusal([Convert.ToBase64String(other.ExportSubjectPublicKeyInfo())], 3), StringComparison.Ordinal);
         Assert.Contains("requires 4", read.Refusal(trusted, 4), StringComparison.Ordinal);
+        Assert.Equal(BundleRefusal.BelowThreshold, read.Check(trusted, 4)?.Kind);
+        Assert.Equal(BundleRefusal.Signature, changed.Check(trusted, 3)?.Kind);
         Assert.Throws<InvalidDataException>(() => FederationBundle.Parse("{ not json"));
     }
 }

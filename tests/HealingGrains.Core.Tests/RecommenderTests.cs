@@ -31,6 +31,30 @@ public sealed class RecommenderTests
     }
 
     [Fact]
+    public void FederatedPriorsWeighAsCappedPseudoCountsAndAreNamedInTheReasoning()
+    {
+        var estimate = new Core.Federation.FederatedEstimate(Contributors: 4, Cases: 31, SuccessRate: 0.8);
+        var ranked = new Recommender().Rank(new RecommendationRequest
+        {
+            Kinds = ["restart", "scale-out"],
+            Federated = new Dictionary<string, FederatedPrior> { ["restart"] = FederatedPrior.From(estimate, cap: 10) },
+            Now = Now,
+        }, new Random(1));
+
+        var best = ranked[0];
+        Assert.Equal("restart", best.Kind);
+        Assert.Equal(1 + 8, best.Alpha, 6);
+        Assert.Equal(1 + 2, best.Beta, 6);
+        Assert.Equal(4, best.Evidence.FederatedOrganisations);
+        Assert.Equal(31, best.Evidence.FederatedCases, 6);
+        Assert.Equal(
+            "No outcome of restart is known for this fingerprint or similar ones yet. Federated: 31 cases across at least 4 organisations: restart worked 80% of the time.",
+            best.Reasoning);
+        Assert.Equal(0, ranked[1].Evidence.FederatedOrganisations);
+        Assert.DoesNotContain("Federated", ranked[1].Reasoning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SimilarFingerprintsCountAtMostTheCap()
     {
         var best = new Recommender().Rank(new RecommendationRequest

@@ -1,4 +1,5 @@
 using HealingGrains.Core.Healing;
+using HealingGrains.Grains.Federation;
 using HealingGrains.Grains.Models;
 using HealingGrains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +27,7 @@ public class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(GrainStorageNames.State);
+            ConfigureStorage(silo);
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.AddMemoryStreams(HealingGrains.Abstractions.HealingStreams.ProviderName);
             silo.Services.AddSingleton<TimeProvider>(Time);
@@ -34,12 +35,16 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(new RandomSource(1234));
             silo.Services.AddSqliteRowStore(_ => DatabasePath);
             silo.Services.AddHealingModels();
+            silo.Services.AddHealingFederation();
             silo.Services.Configure<ModelRegistryOptions>(o => o.RefreshInterval = ModelRefresh);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(HealingGrains.Abstractions.HealingStreams.ProviderName));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>Where grain state goes: memory here; the federation tests read it as the row store's rows.</summary>
+    protected virtual void ConfigureStorage(ISiloBuilder silo) => silo.AddMemoryGrainStorage(GrainStorageNames.State);
 
     public async ValueTask DisposeAsync()
     {
@@ -62,4 +67,19 @@ public sealed class ModelClusterFixture : ClusterFixture;
 public sealed class ModelClusterCollection : ICollectionFixture<ModelClusterFixture>
 {
     public const string Name = "models";
+}
+
+/// <summary>
+/// A cluster of its own for the federation tests: federation state is shared by every tenant, so these tests see only
+/// each other's contributions; grain state goes to the SQLite row store, as on the host, so they can read its rows.
+/// </summary>
+public sealed class FederationClusterFixture : ClusterFixture
+{
+    protected override void ConfigureStorage(ISiloBuilder silo) => silo.AddRowStoreGrainStorage(GrainStorageNames.State);
+}
+
+[CollectionDefinition(Name)]
+public sealed class FederationClusterCollection : ICollectionFixture<FederationClusterFixture>
+{
+    public const string Name = "federation";
 }

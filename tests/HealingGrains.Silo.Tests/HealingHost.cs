@@ -8,7 +8,8 @@ namespace HealingGrains.Silo.Tests;
 /// The real host (API and co-hosted silo) on a data folder of its own and free silo ports, so several can run side
 /// by side and one can be restarted on another's folder.
 /// </summary>
-public sealed class HealingHost(string dataDirectory, string? operatorKey) : WebApplicationFactory<Program>
+public sealed class HealingHost(string dataDirectory, string? operatorKey, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<Program>
 {
     public string DataDirectory { get; } = dataDirectory;
 
@@ -37,6 +38,11 @@ public sealed class HealingHost(string dataDirectory, string? operatorKey) : Web
         if (operatorKey is not null)
         {
             builder.UseSetting("HealingGrains:Bootstrap:OperatorKey", operatorKey);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
         }
     }
 

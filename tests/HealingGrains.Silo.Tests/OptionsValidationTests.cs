@@ -25,6 +25,32 @@ public sealed class OptionsValidationTests
         Assert.Contains(failed.Failures!, f => f.StartsWith("HealingGrains:Prediction:Horizon", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void FederationSettingsOutOfRangeSayWhichAndHowWithoutQuotingAKey()
+    {
+        var validator = new FederationSettingsValidator();
+        Assert.True(validator.Validate(null, new Grains.Federation.FederationSettings()).Succeeded);
+
+        using var rsa = System.Security.Cryptography.RSA.Create();
+        var failed = validator.Validate(null, new Grains.Federation.FederationSettings
+        {
+            Key = "c2hvcnQ=",
+            Epsilon = 0,
+            MinimumContributors = 1,
+            CapPerContributor = 5,
+            SigningKey = rsa.ExportPkcs8PrivateKeyPem(),
+            TrustedKeys = ["not-a-key"],
+        }).Failures!.ToList();
+
+        Assert.Contains(failed, f => f.StartsWith("HealingGrains:Federation:Key must be base64 of at least 16", StringComparison.Ordinal));
+        Assert.Contains(failed, f => f.StartsWith("HealingGrains:Federation:Epsilon", StringComparison.Ordinal));
+        Assert.Contains(failed, f => f.StartsWith("HealingGrains:Federation:MinimumContributors must be from 2", StringComparison.Ordinal));
+        Assert.Contains(failed, f => f.StartsWith("HealingGrains:Federation:CapPerContributor", StringComparison.Ordinal));
+        Assert.Contains(failed, f => f.StartsWith("HealingGrains:Federation:SigningKey must be an ECDSA", StringComparison.Ordinal));
+        Assert.Contains(failed, f => f.StartsWith("HealingGrains:Federation:TrustedKeys:0", StringComparison.Ordinal));
+        Assert.DoesNotContain(failed, f => f.Contains("c2hvcnQ=", StringComparison.Ordinal) || f.Contains("PRIVATE KEY", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("http://login.example.com/x/v2.0", "must be an absolute https URL")]
     [InlineData("not a url", "must be an absolute https URL")]

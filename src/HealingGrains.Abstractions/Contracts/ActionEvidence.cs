@@ -55,6 +55,21 @@ public sealed class ActionEvidence
 
     /// <summary>For a preventive action: the failure prediction that led to it.</summary>
     [Id(17)] public ForecastEvidence? Forecast { get; init; }
+
+    /// <summary>Federated pseudo-successes for the proposed kind (capped); 0 when federation did not contribute.</summary>
+    [Id(18)] public double FederatedSuccesses { get; init; }
+
+    /// <summary>Federated pseudo-failures for the proposed kind (capped).</summary>
+    [Id(19)] public double FederatedFailures { get; init; }
+
+    /// <summary>The outcomes behind the federated estimate.</summary>
+    [Id(20)] public double FederatedCases { get; init; }
+
+    /// <summary>The organisations behind the federated estimate (0 when federation did not contribute).</summary>
+    [Id(21)] public int FederatedOrganisations { get; init; }
+
+    /// <summary>The federated success estimate.</summary>
+    [Id(22)] public double FederatedSuccessRate { get; init; }
 }
 
 /// <summary>

@@ -50,6 +50,9 @@ public sealed class FingerprintFacts
 
     /// <summary>Who gave the category (a classifier version or an admin).</summary>
     [Id(7)] public string? CategorySource { get; init; }
+
+    /// <summary>The fingerprint's current template.</summary>
+    [Id(8)] public string? Template { get; init; }
 }
 
 /// <summary>A fingerprint that just occurred on a deployment.</summary>
@@ -68,6 +71,12 @@ public sealed class FingerprintOccurrence
 
     /// <summary>Its category, when classified.</summary>
     [Id(4)] public string? Category { get; init; }
+
+    /// <summary>
+    /// The tenant's own words around these occurrences (services, versions, attribute values such as hosts), which
+    /// federation masks out of the template before hashing it.
+    /// </summary>
+    [Id(5)] public IReadOnlyList<string> Terms { get; init; } = [];
 }
 
 /// <summary>An action that reached a final state, as its deployment hears of it.</summary>

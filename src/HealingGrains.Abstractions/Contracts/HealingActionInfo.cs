@@ -60,4 +60,10 @@ public sealed class HealingActionInfo
 
     /// <summary>For a preventive action, whether the predicted failure happened; null until verified.</summary>
     [Id(23)] public ActionVerification? Verification { get; set; }
+
+    /// <summary>
+    /// The error's anonymous federation signature, computed when the action was proposed for a tenant that takes part in
+    /// federation; its outcome is shared under it if the tenant shares when the outcome arrives. Null otherwise.
+    /// </summary>
+    [Id(24)] public string? FederationSignature { get; init; }
 }

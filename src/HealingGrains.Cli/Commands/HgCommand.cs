@@ -7,13 +7,14 @@ internal static class HgCommand
 {
     public static RootCommand Create()
     {
-        var root = new RootCommand("hg: the HealingGrains command line: fingerprint logs, send telemetry, evaluate, manage models.");
+        var root = new RootCommand("hg: the HealingGrains command line: fingerprint logs, send telemetry, evaluate, manage models and federation.");
         root.Subcommands.Add(Fingerprint());
         root.Subcommands.Add(Send());
         root.Subcommands.Add(Detect());
         root.Subcommands.Add(Eval());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(FederationCommand.Create());
         return root;
     }
 

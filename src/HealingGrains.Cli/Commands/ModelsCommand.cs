@@ -289,7 +289,7 @@ internal static class ModelsCommand
     }
 
     private static async Task<int> PromoteAsync(
-        ModelsClient client, string kind, int version, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+        OperatorClient client, string kind, int version, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var answer = await client.PostAsync($"/api/v1/models/{kind}/versions/{version}/promote", cancellationToken);
         if (answer.Problem is not null)
@@ -386,7 +386,7 @@ internal static class ModelsCommand
 
     // Checks --url and the key (a usage error without them), then runs the call, reporting a host that cannot be reached.
     private static async Task<int> WithHostAsync(
-        string verb, ParseResult parse, Option<string?> url, Option<string?> key, Func<ModelsClient, TextWriter, TextWriter, Task<int>> run)
+        string verb, ParseResult parse, Option<string?> url, Option<string?> key, Func<OperatorClient, TextWriter, TextWriter, Task<int>> run)
     {
         var (output, error) = Writers(parse);
         var operatorKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("HG_OPERATOR_KEY");
@@ -400,7 +400,7 @@ internal static class ModelsCommand
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
         try
         {
-            return await run(new ModelsClient(http, operatorKey), output, error);
+            return await run(new OperatorClient(http, operatorKey), output, error);
         }
         catch (HttpRequestException ex)
         {

@@ -151,7 +151,7 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
         await Task.Delay(_options.ModelSwitch, cancellationToken);
     }
 
-    private static async Task<JsonElement> WaitForActionAsync(HttpClient ingest, string deployment, CancellationToken cancellationToken)
+    internal static async Task<JsonElement> WaitForActionAsync(HttpClient ingest, string deployment, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + ActionTimeout;
         while (true)
@@ -185,7 +185,7 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
         return SendAsync(client, method, path, body, cancellationToken);
     }
 
-    private static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    internal static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         using var response = await client.SendAsync(request, cancellationToken);

@@ -34,6 +34,11 @@ public readonly record struct NoisyCounts(double Successes, double Failures)
     public static NoisyCounts operator +(NoisyCounts a, NoisyCounts b) => new(a.Successes + b.Successes, a.Failures + b.Failures);
 }
 
+/// <summary>One contributor's summed noisy counts on a pattern and how many outcomes they stand for.</summary>
+/// <param name="Counts">The summed noisy successes and failures.</param>
+/// <param name="Outcomes">The outcomes contributed (exact: the per-period cap counts them on receipt).</param>
+public readonly record struct ContributorCounts(NoisyCounts Counts, int Outcomes);
+
 /// <summary>What federation knows about an action kind on a signature, once enough tenants contributed.</summary>
 /// <param name="Contributors">Distinct tenants (at least the visibility threshold).</param>
 /// <param name="Cases">Outcomes counted, each tenant's capped.</param>
@@ -70,6 +75,65 @@ public static class FederatedCounts
         return new NoisyCounts(keptSuccesses + Laplace(random, scale), keptFailures + Laplace(random, scale));
     }
 
+    /// <summary>
+    /// How far, in scales of the noise (1 / ε), a received count may lie outside the outcomes it stands for: 10. Honest
+    /// Laplace noise goes beyond it once in 22,000 draws; a contribution claiming more is clamped to it, so a tenant
+    /// that ignores the protocol cannot buy weight with huge counts.
+    /// </summary>
+    public const double NoiseBound = 10;
+
+    /// <summary>
+    /// A received contribution of <paramref name="outcomes"/> outcomes with its counts clamped to
+    /// [−<see cref="NoiseBound"/>/ε, outcomes + <see cref="NoiseBound"/>/ε]; null when a count is not a finite number.
+    /// </summary>
+    public static NoisyCounts? Clamp(NoisyCounts counts, int outcomes, FederationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!double.IsFinite(counts.Successes) || !double.IsFinite(counts.Failures) || outcomes < 1)
+        {
+            return null;
+        }
+
+        var bound = NoiseBound / options.Epsilon;
+        return new NoisyCounts(Math.Clamp(counts.Successes, -bound, outcomes + bound), Math.Clamp(counts.Failures, -bound, outcomes + bound));
+    }
+
+    /// <summary>
+    /// A contributor's running sums plus a new contribution. The sums stand for at most
+    /// <see cref="FederationOptions.CapPerContributor"/> outcomes: when a contribution would go beyond, the older sums
+    /// are scaled down first, so a contributor's pattern follows what works now and its weight stays bounded.
+    /// </summary>
+    public static (NoisyCounts Sums, int Outcomes) Accumulate(NoisyCounts sums, int outcomes, NoisyCounts added, int addedOutcomes, FederationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var cap = options.CapPerContributor;
+        if (outcomes > 0 && outcomes + addedOutcomes > cap)
+        {
+            var keep = Math.Max(0, cap - addedOutcomes);
+            var factor = keep / (double)outcomes;
+            sums = new NoisyCounts(sums.Successes * factor, sums.Failures * factor);
+            outcomes = keep;
+        }
+
+        return (sums + added, outcomes + addedOutcomes);
+    }
+
+    /// <summary>
+    /// Estimates of one pattern from several sources (this installation's tenants, and each installation whose bundle
+    /// was imported) as one: organisations and cases add up, the success estimate is the median of the sources'
+    /// (their mean for two). Null when there is no source.
+    /// </summary>
+    public static FederatedEstimate? Combine(IReadOnlyCollection<FederatedEstimate> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0)
+        {
+            return null;
+        }
+
+        return new FederatedEstimate(sources.Sum(s => s.Contributors), sources.Sum(s => s.Cases), Median([.. sources.Select(s => s.SuccessRate)]));
+    }
+
     /// <summary>A Laplace(0, <paramref name="scale"/>) sample.</summary>
     public static double Laplace(Random random, double scale)
     {
@@ -103,9 +167,44 @@ public static class FederatedCounts
             rates.Add((successes + 1) / (successes + failures + 2));
         }
 
-        rates.Sort();
-        var middle = rates.Count / 2;
-        var median = rates.Count % 2 == 1 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
-        return new FederatedEstimate(contributors.Count, cases, median);
+        return new FederatedEstimate(contributors.Count, cases, Median(rates));
+    }
+
+    /// <summary>
+    /// The estimate over contributors whose number of outcomes is known: the cap on receipt counts them, so the platform
+    /// knows how many outcomes each tenant reported, and only how they split is hidden by the noise. The noisy successes
+    /// and the outcomes less the noisy failures are two independent estimates of a tenant's successes; their mean (half
+    /// the noise variance), clamped to [0, outcomes], gives its smoothed rate (successes + 1) / (outcomes + 2), and its
+    /// outcomes (at most <see cref="FederationOptions.CapPerContributor"/>) are its cases. The median of the rates is the
+    /// estimate: one tenant moves it at most to a neighbouring honest tenant's rate. Null below the threshold.
+    /// </summary>
+    public static FederatedEstimate? Estimate(IReadOnlyCollection<ContributorCounts> contributors, FederationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(contributors);
+        ArgumentNullException.ThrowIfNull(options);
+        if (contributors.Count < options.MinimumContributors)
+        {
+            return null;
+        }
+
+        var rates = new List<double>(contributors.Count);
+        var cases = 0.0;
+        foreach (var c in contributors)
+        {
+            var outcomes = Math.Min(Math.Max(c.Outcomes, 0), options.CapPerContributor);
+            var scale = c.Outcomes > 0 ? outcomes / (double)c.Outcomes : 0;
+            var successes = Math.Clamp((c.Counts.Successes + (c.Outcomes - c.Counts.Failures)) / 2 * scale, 0, outcomes);
+            cases += outcomes;
+            rates.Add((successes + 1) / (outcomes + 2));
+        }
+
+        return new FederatedEstimate(contributors.Count, cases, Median(rates));
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        var middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 }

@@ -81,17 +81,23 @@ public sealed record FederationBundle
     /// <paramref name="trustedKeys"/> (base64 SubjectPublicKeyInfo), a signature that does not verify, or a pattern
     /// below <paramref name="minimumContributors"/> tenants.
     /// </summary>
-    public string? Refusal(IEnumerable<string> trustedKeys, int minimumContributors)
+    public string? Refusal(IEnumerable<string> trustedKeys, int minimumContributors) => Check(trustedKeys, minimumContributors)?.Reason;
+
+    /// <summary>
+    /// Like <see cref="Refusal"/>, with what kind of refusal it is: <see cref="BundleRefusal.Format"/>,
+    /// <see cref="BundleRefusal.Untrusted"/>, <see cref="BundleRefusal.Signature"/> or <see cref="BundleRefusal.BelowThreshold"/>.
+    /// </summary>
+    public (BundleRefusal Kind, string Reason)? Check(IEnumerable<string> trustedKeys, int minimumContributors)
     {
         ArgumentNullException.ThrowIfNull(trustedKeys);
         if (Format != CurrentFormat)
         {
-            return $"Bundle format {Format} is not {CurrentFormat}.";
+            return (BundleRefusal.Format, $"Bundle format {Format} is not {CurrentFormat}.");
         }
 
         if (!trustedKeys.Contains(PublicKey, StringComparer.Ordinal))
         {
-            return "The bundle is signed by a key this installation does not trust (HealingGrains:Federation:TrustedKeys).";
+            return (BundleRefusal.Untrusted, "The bundle is signed by a key this installation does not trust (HealingGrains:Federation:TrustedKeys).");
         }
 
         try
@@ -100,18 +106,18 @@ public sealed record FederationBundle
             key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(PublicKey), out _);
             if (!key.VerifyData(SignedBytes(), Convert.FromBase64String(Signature), HashAlgorithmName.SHA256))
             {
-                return "The bundle's signature does not verify: it was changed after signing.";
+                return (BundleRefusal.Signature, "The bundle's signature does not verify: it was changed after signing.");
             }
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {
-            return $"The bundle's key or signature is malformed: {ex.Message}";
+            return (BundleRefusal.Signature, $"The bundle's key or signature is malformed: {ex.Message}");
         }
 
         var below = Patterns.FirstOrDefault(p => p.Contributors < minimumContributors);
         return below is null
             ? null
-            : $"Pattern {below.Signature}/{below.Kind} has {below.Contributors} contributors; this installation requires {minimumContributors}.";
+            : (BundleRefusal.BelowThreshold, $"Pattern {below.Signature}/{below.Kind} has {below.Contributors} contributors; this installation requires {minimumContributors}.");
     }
 
     private byte[] SignedBytes() => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this with { Signature = "" }, Json));

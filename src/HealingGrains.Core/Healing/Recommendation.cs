@@ -26,4 +26,19 @@ public sealed record RecommendationEvidence(
 
     /// <summary>The fix predictor's pseudo-failures.</summary>
     public double PredictedFailures { get; init; }
+
+    /// <summary>Federated pseudo-successes (capped).</summary>
+    public double FederatedSuccesses { get; init; }
+
+    /// <summary>Federated pseudo-failures (capped).</summary>
+    public double FederatedFailures { get; init; }
+
+    /// <summary>The outcomes behind the federated estimate (0 when federation did not contribute).</summary>
+    public double FederatedCases { get; init; }
+
+    /// <summary>The organisations behind the federated estimate (0 when federation did not contribute).</summary>
+    public int FederatedOrganisations { get; init; }
+
+    /// <summary>The federated success estimate (0 when federation did not contribute).</summary>
+    public double FederatedSuccessRate { get; init; }
 }

@@ -15,6 +15,12 @@ public sealed record RecommendationRequest
     /// <summary>The fix predictor's pseudo-counts per kind (already capped), when a predictor was consulted.</summary>
     public IReadOnlyDictionary<string, DecayedCounts> Predicted { get; init; } = new Dictionary<string, DecayedCounts>();
 
+    /// <summary>
+    /// Federation's priors per kind (other organisations' outcomes on this error's anonymous signature, already capped as
+    /// pseudo-counts); empty when the tenant does not consume federated knowledge or the fail-safe is on.
+    /// </summary>
+    public IReadOnlyDictionary<string, FederatedPrior> Federated { get; init; } = new Dictionary<string, FederatedPrior>();
+
     /// <summary>How many similar fingerprints contributed.</summary>
     public int SimilarFingerprints { get; init; }
 

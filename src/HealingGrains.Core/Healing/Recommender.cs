@@ -4,7 +4,8 @@ namespace HealingGrains.Core.Healing;
 
 /// <summary>
 /// Ranks candidate fixes for a fingerprint. Each kind has a Beta posterior: a uniform prior, this fingerprint's
-/// decayed outcomes, similar fingerprints' outcomes capped as pseudo-counts, and pseudo-successes for
+/// decayed outcomes, similar fingerprints' outcomes capped as pseudo-counts, other organisations' outcomes (federated
+/// priors, capped), the fix predictor's pseudo-counts, and pseudo-successes for
 /// <c>rollback-version</c> when the error first appeared right after a new version. Ranking samples the posteriors
 /// (optimistic Thompson sampling) where exploration is allowed, else takes the means; confidence is a lower credible bound.
 /// </summary>
@@ -28,8 +29,9 @@ public sealed class Recommender(RecommenderOptions? options = null)
             var similar = Get(request.Similar, kind).DecayedTo(request.Now, Options.HalfLife).CappedAt(Options.SimilarCap);
             var correlation = kind == RollbackKind && request.FollowsVersion is not null ? Options.CorrelationPseudoSuccesses : 0;
             var predicted = Get(request.Predicted, kind);
-            var alpha = 1 + own.Successes + similar.Successes + correlation + predicted.Successes;
-            var beta = 1 + own.Failures + similar.Failures + predicted.Failures;
+            var federated = request.Federated.GetValueOrDefault(kind);
+            var alpha = 1 + own.Successes + similar.Successes + correlation + predicted.Successes + (federated?.Successes ?? 0);
+            var beta = 1 + own.Failures + similar.Failures + predicted.Failures + (federated?.Failures ?? 0);
             var mean = BetaDistribution.Mean(alpha, beta);
             // Optimistic Thompson sampling (May et al., 2012): a sample below the mean counts as the mean, so a kind
             // that has proven itself is not passed over by bad luck while the others are still being explored.
@@ -39,6 +41,11 @@ public sealed class Recommender(RecommenderOptions? options = null)
             {
                 PredictedSuccesses = predicted.Successes,
                 PredictedFailures = predicted.Failures,
+                FederatedSuccesses = federated?.Successes ?? 0,
+                FederatedFailures = federated?.Failures ?? 0,
+                FederatedCases = federated?.Cases ?? 0,
+                FederatedOrganisations = federated?.Organisations ?? 0,
+                FederatedSuccessRate = federated?.SuccessRate ?? 0,
             };
             ranked.Add(new Recommendation(
                 kind, alpha, beta, mean, BetaDistribution.Quantile(alpha, beta, Options.CredibleQuantile), score, evidence,
@@ -67,6 +74,13 @@ public sealed class Recommender(RecommenderOptions? options = null)
         else
         {
             parts.Add($"No outcome of {kind} is known for this fingerprint or similar ones yet.");
+        }
+
+        if (e.FederatedOrganisations > 0)
+        {
+            var cases = Round(e.FederatedCases);
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Federated: {cases} case{(cases == 1 ? "" : "s")} across at least {e.FederatedOrganisations} organisations: {kind} worked {100 * e.FederatedSuccessRate:0}% of the time."));
         }
 
         if (e.PredictedSuccesses + e.PredictedFailures > 0)

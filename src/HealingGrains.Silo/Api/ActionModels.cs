@@ -76,6 +76,14 @@ public sealed class ActionResponse
                 PseudoSuccesses = a.Evidence.CorrelationSuccesses,
             },
             Posterior = new PosteriorResponse { Alpha = Math.Round(a.Evidence.Alpha, 3), Beta = Math.Round(a.Evidence.Beta, 3), Mean = Math.Round(a.Evidence.Mean, 4) },
+            Federated = a.Evidence.FederatedOrganisations == 0 ? null : new FederatedResponse
+            {
+                Successes = Math.Round(a.Evidence.FederatedSuccesses, 2),
+                Failures = Math.Round(a.Evidence.FederatedFailures, 2),
+                Organisations = a.Evidence.FederatedOrganisations,
+                Cases = Math.Round(a.Evidence.FederatedCases, 1),
+                SuccessRate = Math.Round(a.Evidence.FederatedSuccessRate, 4),
+            },
             Predicted = a.Evidence.PredictedSuccesses == 0 && a.Evidence.PredictedFailures == 0 ? null : new CountsResponse
             {
                 Successes = Math.Round(a.Evidence.PredictedSuccesses, 2),
@@ -120,8 +128,8 @@ public sealed class EvidenceResponse
 
     public CorrelationResponse? Correlation { get; init; }
 
-    /// <summary>Cross-tenant priors; none until federation exists.</summary>
-    public CountsResponse? Federated { get; init; }
+    /// <summary>Other organisations' outcomes as capped pseudo-counts, with what stands behind them; null when federation did not contribute.</summary>
+    public FederatedResponse? Federated { get; init; }
 
     /// <summary>The fix predictor's capped pseudo-counts for the proposed kind; null when it did not contribute.</summary>
     public CountsResponse? Predicted { get; init; }
@@ -271,6 +279,24 @@ public sealed class CountsResponse
     public double Successes { get; init; }
 
     public double Failures { get; init; }
+}
+
+/// <summary>Federated evidence: the capped pseudo-counts the posterior got, and the estimate behind them.</summary>
+public sealed class FederatedResponse
+{
+    /// <summary>Pseudo-successes added to the posterior (at most <c>HealingGrains:Federation:PriorCap</c> with the failures).</summary>
+    public double Successes { get; init; }
+
+    public double Failures { get; init; }
+
+    /// <summary>Distinct organisations behind the estimate (at least the visibility threshold; the tenant itself not counted).</summary>
+    public int Organisations { get; init; }
+
+    /// <summary>The outcomes behind the estimate, each organisation's capped.</summary>
+    public double Cases { get; init; }
+
+    /// <summary>The robust success estimate (median across organisations).</summary>
+    public double SuccessRate { get; init; }
 }
 
 public sealed class SimilarResponse

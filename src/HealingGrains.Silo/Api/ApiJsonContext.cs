@@ -45,5 +45,7 @@ namespace HealingGrains.Silo.Api;
 [JsonSerializable(typeof(ModuleRegistryChange))]
 [JsonSerializable(typeof(ModuleRollbackRequest))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(FederationResponse))]
+[JsonSerializable(typeof(FederationImportResponse))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -44,6 +44,9 @@ public static class HealingGrainsHostingExtensions
         services.AddOptions<PredictionOptions>().BindConfiguration(PredictionOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PredictionOptions>, PredictionOptionsValidator>();
         HealingGrains.Grains.Models.ModelServices.AddHealingModels(services);
+        services.AddOptions<HealingGrains.Grains.Federation.FederationSettings>().BindConfiguration(HealingGrains.Grains.Federation.FederationSettings.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealingGrains.Grains.Federation.FederationSettings>, FederationSettingsValidator>();
+        HealingGrains.Grains.Federation.FederationServices.AddHealingFederation(services);
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<IRowStore>(sp =>
@@ -64,6 +67,7 @@ public static class HealingGrainsHostingExtensions
 
         services.AddSingleton<OperatorKey>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorKey>());
+        services.AddHostedService<FederationStartup>();
         // API calls (a bearer key, or any /api, /v1 or /openapi path) authenticate with keys; everything else is the
         // portal's cookie. A cookie never authenticates an API call, so the API cannot be driven by cross-site requests.
         services.AddAuthentication(o =>
@@ -158,6 +162,7 @@ public static class HealingGrainsHostingExtensions
         app.MapAuditApi();
         app.MapUsersApi();
         app.MapModelsApi();
+        app.MapFederationApi();
         return app;
     }
 }

@@ -4,10 +4,10 @@ using System.Text.Json;
 namespace HealingGrains.Cli.Commands;
 
 /// <summary>
-/// The models API of one host with the operator key. Every call answers the body, or the problem's detail (the
-/// status when the host sent no problem) for the command to print.
+/// The operator's APIs of one host (models, federation) with the operator key. Every call answers the body, or the
+/// problem's detail (the status when the host sent no problem) for the command to print.
 /// </summary>
-internal sealed class ModelsClient(HttpClient http, string operatorKey)
+internal sealed class OperatorClient(HttpClient http, string operatorKey)
 {
     public Task<Answer> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, cancellationToken);
@@ -21,6 +21,15 @@ internal sealed class ModelsClient(HttpClient http, string operatorKey)
         await using var file = model.OpenRead();
         var content = new StreamContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return await SendAsync(HttpMethod.Post, path, content, cancellationToken);
+    }
+
+    /// <summary>Posts a JSON file as <c>application/json</c>, streamed.</summary>
+    public async Task<Answer> PostJsonFileAsync(string path, FileInfo json, CancellationToken cancellationToken)
+    {
+        await using var file = json.OpenRead();
+        var content = new StreamContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return await SendAsync(HttpMethod.Post, path, content, cancellationToken);
     }
 
