@@ -6,6 +6,7 @@ using HealingGrains.Silo.Hosting;
 namespace HealingGrains.Cli.Tests;
 
 /// <summary><c>hg federation</c> as an operator types it, between two real hosts: A exports, B (which trusts A's key) imports.</summary>
+[Collection(SimulationCollection.Name)]
 public sealed class FederationCommandTests
 {
     [Fact]

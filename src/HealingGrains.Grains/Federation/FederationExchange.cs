@@ -182,24 +182,3 @@ public sealed class FederationExchange(IGrainFactory grains, FederationKeys keys
         return null;
     }
 }
-
-/// <summary>What an import did: merged, or refused with a reason and its kind (<c>malformed</c>, <c>untrusted</c>, <c>signature</c>, <c>below-threshold</c>, <c>own</c>, <c>stale</c>).</summary>
-public sealed record FederationImportResult(
-    bool Imported, string? Reason, string? Problem, string? Issuer = null, string? IssuerKey = null, DateTimeOffset? ExportedAt = null, int Patterns = 0)
-{
-    /// <summary>A refusal.</summary>
-    public static FederationImportResult Refused(string reason, string problem) => new(false, reason, problem);
-}
-
-/// <summary>Federation across the shards: settings, public key, counts (no tenant information) and imported bundles.</summary>
-public sealed record FederationOverview(
-    string Issuer,
-    string PublicKey,
-    FederationOptions Options,
-    int TrustedKeys,
-    int Signatures,
-    int Patterns,
-    int VisiblePatterns,
-    int Contributions,
-    long Outcomes,
-    IReadOnlyList<FederationImportSummary> Imports);
