@@ -1,4 +1,5 @@
 using HealingGrains.Core.Healing;
+using Microsoft.Extensions.Logging;
 
 namespace HealingGrains.Grains;
 
@@ -156,6 +157,7 @@ public sealed partial class DeploymentGrain
             .LastOrDefault();
 
         string kind;
+        Dictionary<string, string> parameters = [];
         string reasoning;
         ActionEvidence evidence;
         double confidence;
@@ -163,6 +165,20 @@ public sealed partial class DeploymentGrain
         string riskSource;
         var context = Context(facts.Category, facts.ExceptionType, facts.RecentRatePerMinute, followsVersion is not null, now);
         var signature = await FederationSignatureAsync(tenantId, policyInfo, facts, terms);
+        var (_, name) = DeploymentKey.Parse(this.GetPrimaryKeyString());
+        var latestMetrics = LatestMetrics();
+
+        // The rules of the tenant's installed modules and of the built-in one: all the rule-based healing there is.
+        var rules = await GrainFactory.GetGrain<IModuleRegistryGrain>(tenantId).MatchAsync(new ModuleQuery
+        {
+            Category = facts.Category,
+            ExceptionType = facts.ExceptionType,
+            Template = facts.Template,
+            FollowsVersion = followsVersion is not null,
+            Deployment = name,
+            Metrics = latestMetrics,
+            Allowed = allowed,
+        });
         if (policy.AiEnabled)
         {
             var category = facts.Category;
@@ -177,6 +193,14 @@ public sealed partial class DeploymentGrain
             }
 
             var predicted = await PredictedCountsAsync(allowed, context, now, used);
+
+            // What the tenant's own installed module proposes counts as evidence; the built-in fallbacks do not (the
+            // learning loop has better ones: the correlation with a new version, similar fingerprints, the predictor).
+            var tenantRule = rules.Find(r => !r.BuiltIn);
+            if (tenantRule is not null)
+            {
+                used["module"] = $"{tenantRule.Module}@{tenantRule.Version}";
+            }
 
             // Other organisations' outcomes on this error's anonymous signature, for a tenant that consumes them.
             var federated = await FederatedPriorsAsync(tenantId, policyInfo, signature, allowed);
@@ -194,6 +218,7 @@ public sealed partial class DeploymentGrain
                 Federated = federated,
                 SimilarFingerprints = similarCount,
                 FollowsVersion = followsVersion,
+                Rule = tenantRule is null ? null : (tenantRule.Kind, tenantRule.ToString()),
                 Explore = policy.Exploration,
                 Now = now,
             }, random.Next())[0];
@@ -232,6 +257,9 @@ public sealed partial class DeploymentGrain
                 FederatedCases = best.Evidence.FederatedCases,
                 FederatedOrganisations = best.Evidence.FederatedOrganisations,
                 FederatedSuccessRate = best.Evidence.FederatedSuccessRate,
+                RuleSuccesses = best.Evidence.RuleSuccesses,
+                Rule = best.Evidence.RuleSource,
+                Metrics = latestMetrics,
                 Category = category,
                 Context = context,
                 Models = used,
@@ -240,17 +268,30 @@ public sealed partial class DeploymentGrain
         }
         else
         {
-            var rule = RuleBook.Choose(allowed, followsVersion)!.Value;
+            // The fail-safe: only module rules decide; no model is consulted, and the kind's intrinsic risk stands in for
+            // the risk assessor's. An error no rule covers gets no proposal.
+            if (rules.Count == 0)
+            {
+                LogNoRule(fingerprintId, string.Join(", ", allowed));
+                return;
+            }
+
+            var rule = rules[0];
             kind = rule.Kind;
+            parameters = rule.Parameters;
             confidence = 0;
-            reasoning = rule.Reasoning;
-            // The fail-safe: no model is consulted, the kind's intrinsic risk stands in for the risk assessor's.
+            reasoning = RuleReasoning(rule, followsVersion);
             context = context.With(kind);
             risk = ActionRisk.Of(kind);
             riskSource = "intrinsic risk of the kind";
             evidence = new ActionEvidence
             {
-                FollowsVersion = followsVersion, Context = context, Models = new() { ["rules"] = "builtin/1" }, PolicyVersion = policyInfo.Version,
+                FollowsVersion = followsVersion,
+                Context = context,
+                Models = new() { ["rules"] = $"{rule.Module}@{rule.Version}" },
+                Rule = rule.ToString(),
+                Metrics = latestMetrics,
+                PolicyVersion = policyInfo.Version,
             };
         }
 
@@ -281,7 +322,6 @@ public sealed partial class DeploymentGrain
         var auto = decision.Verdict == GateVerdict.AutoApprove;
         var id = ActionKey.NewId();
         var expiresAt = now.AddMinutes(policyInfo.ApprovalTimeoutMinutes);
-        var (_, name) = DeploymentKey.Parse(this.GetPrimaryKeyString());
         await GrainFactory.GetGrain<IHealingActionGrain>(ActionKey.Format(tenantId, id)).ProposeAsync(new ActionProposal
         {
             AutoApprove = auto,
@@ -291,6 +331,7 @@ public sealed partial class DeploymentGrain
                 Deployment = name,
                 Fingerprint = fingerprintId,
                 Kind = kind,
+                Parameters = parameters,
                 Confidence = confidence,
                 Risk = risk,
                 Reasoning = reasoning,
@@ -404,4 +445,15 @@ public sealed partial class DeploymentGrain
 
         return predicted;
     }
+
+    private static string RuleReasoning(ModuleMatch rule, string? followsVersion)
+    {
+        var why = rule.Kind == Recommender.RollbackKind && followsVersion is not null
+            ? $"the error first appeared right after version {followsVersion}; roll back"
+            : $"{rule.Kind} is the remedy it gives";
+        return $"Fail-safe: rule {rule.Rule} of module {rule.Module} {rule.Version}: {why}.";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fail-safe: no module rule covers fingerprint {Fingerprint} with the kinds allowed here ({Allowed}); nothing is proposed.")]
+    private partial void LogNoRule(string fingerprint, string allowed);
 }

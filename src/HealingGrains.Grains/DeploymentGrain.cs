@@ -1,5 +1,6 @@
 using HealingGrains.Core.Healing;
 using HealingGrains.Core.Prediction;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HealingGrains.Grains;
@@ -13,7 +14,8 @@ public sealed partial class DeploymentGrain(
     RandomSource random,
     Models.ActiveModels models,
     IOptions<PredictionOptions> prediction,
-    Federation.FederationService federation) : Grain, IDeploymentGrain
+    Federation.FederationService federation,
+    ILogger<DeploymentGrain> logger) : Grain, IDeploymentGrain
 {
 
     /// <inheritdoc/>

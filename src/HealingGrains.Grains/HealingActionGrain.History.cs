@@ -31,6 +31,7 @@ public sealed partial class HealingActionGrain
             FailureProbability = action.Evidence.Forecast?.Probability,
             Verification = action.Verification?.Result,
             VerificationReason = action.Verification?.Reason,
+            Metrics = action.Evidence.Metrics.Count == 0 ? null : action.Evidence.Metrics,
         };
         var rowKey = $"{now.UtcTicks:D19}-{action.Id}-{state.State.HistoryRecords:D3}";
         await rows.WriteAsync(
@@ -70,6 +71,9 @@ internal sealed record HistoryRecord(
     public string? Verification { get; init; }
 
     public string? VerificationReason { get; init; }
+
+    /// <summary>The deployment's latest metric values when the action was proposed (what a module's metric conditions replay against).</summary>
+    public Dictionary<string, double>? Metrics { get; init; }
 }
 
 /// <summary>The deployment and the fingerprint around an action.</summary>

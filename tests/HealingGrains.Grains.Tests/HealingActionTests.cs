@@ -161,8 +161,9 @@ public sealed class HealingActionTests(ClusterFixture fixture)
         Assert.Equal("restart", action.Kind);
         Assert.Equal(0, action.Confidence);
         Assert.Equal(ActionState.PendingApproval, action.State);
-        Assert.Equal("builtin/1", action.Evidence.Models["rules"]);
-        Assert.StartsWith("Rule restart of module builtin.rules 1.0.0:", action.Reasoning, StringComparison.Ordinal);
+        Assert.Equal("builtin.rules@1.0.0", action.Evidence.Models["rules"]);
+        Assert.Equal("builtin.rules 1.0.0, rule restart", action.Evidence.Rule);
+        Assert.StartsWith("Fail-safe: rule restart of module builtin.rules 1.0.0:", action.Reasoning, StringComparison.Ordinal);
     }
 
     [Fact]

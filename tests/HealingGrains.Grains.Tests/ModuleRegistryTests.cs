@@ -1,3 +1,4 @@
+using HealingGrains.Abstractions.Contracts;
 using HealingGrains.Abstractions.Grains;
 
 namespace HealingGrains.Grains.Tests;
@@ -156,5 +157,117 @@ public sealed class ModuleRegistryTests(ClusterFixture fixture)
         var audit = await fixture.Client.GetGrain<IAuditLogGrain>(world.Tenant).ListAsync(0, 100);
         Assert.Equal(2, audit.Count(r => r.Event == "module.rolledback"));
         Assert.Contains(audit, r => r is { Event: "module.uninstalled", Subject: "module/acme.db", Actor: "admin:carol" });
+    }
+
+    /// <summary>A module whose one rule proposes <paramref name="kind"/> with a parameter for timeouts (or on a metric condition).</summary>
+    private static string TimeoutManifest(string id, string kind, string? metric = null) => $$"""
+        { "id": "{{id}}", "version": "1.0.0", "platform": "^1.0.0", "permissions": { "kinds": ["{{kind}}"] },
+          "rules": [ { "id": "r", "match": {{(metric is null ? """{ "exceptionType": "TimeoutException" }""" : $$"""{ "metric": { "name": "{{metric}}", "above": 100 } }""")}},
+                       "propose": { "kind": "{{kind}}", "parameters": { "scope": "inventory" }, "priority": 950 } } ],
+          "tests": [ { "name": "t", "situation": {{(metric is null ? """{ "exceptionType": "System.TimeoutException" }""" : $$"""{ "metrics": { "{{metric}}": 250 } }""")}}, "expect": "{{kind}}" } ] }
+        """;
+
+    [Fact]
+    public async Task TheFailSafeProposesOnlyWhatModuleRulesSayTheTenantsBeforeTheBuiltInOnesAndNothingWhereNoRuleCovers()
+    {
+        var world = await HealingWorld.CreateAsync(fixture, "restart", "clear-cache", "drain-node");
+        await world.PolicyAsync(p => p.AiEnabled = false);
+        var registry = Registry(world.Tenant);
+        Assert.True((await registry.IntegrateAsync(TimeoutManifest("acme.cache", "clear-cache"), "admin:test")).Installed);
+
+        // The installed module's rule (priority 950) comes before every built-in one.
+        var cached = await world.IncidentAsync();
+        Assert.Equal("clear-cache", cached.Kind);
+        Assert.Equal("inventory", cached.Parameters["scope"]);
+        Assert.Equal(0, cached.Confidence);
+        Assert.Equal(["rules"], cached.Evidence.Models.Keys);
+        Assert.Equal("acme.cache@1.0.0", cached.Evidence.Models["rules"]);
+        Assert.Equal("acme.cache 1.0.0, rule r", cached.Evidence.Rule);
+        Assert.StartsWith("Fail-safe: rule r of module acme.cache 1.0.0:", cached.Reasoning, StringComparison.Ordinal);
+        await world.Action(cached.Id).RejectAsync("admin:test", null);
+
+        // Rolled back to before the install: the built-in module decides again.
+        Assert.Null((await registry.RollbackAsync(1, "admin:test")).Problem);
+        var restarted = await world.IncidentAsync(except: cached.Id);
+        Assert.Equal("restart", restarted.Kind);
+        Assert.Equal("builtin.rules 1.0.0, rule restart", restarted.Evidence.Rule);
+
+        // A deployment whose only kind no rule covers: the fail-safe invents nothing...
+        var drained = new HealingWorld(fixture, world.Tenant, "batch-prod");
+        await drained.DeploymentGrain.RegisterAsync(new DeploymentSpec { Service = "batch", Capabilities = ["drain-node"] });
+        await drained.ErrorAsync();
+        await Eventually.ReachAsync(drained.DeploymentGrain.GetAsync, d => d!.FingerprintCount == 1);
+        Assert.Empty(await drained.DeploymentGrain.GetOpenActionIdsAsync());
+
+        // ...until a module gives a rule for it.
+        Assert.True((await registry.IntegrateAsync(TimeoutManifest("acme.drain", "drain-node"), "admin:test")).Installed);
+        await drained.ErrorAsync("Batch worker timed out after 30000 ms");
+        var drain = await drained.OpenActionAsync();
+        Assert.Equal(("drain-node", "acme.drain@1.0.0"), (drain.Kind, drain.Evidence.Models["rules"]));
+    }
+
+    [Fact]
+    public async Task WithLearningOnAnInstalledRuleCountsAsPseudoSuccessesAndTheEvidenceSaysWhichRule()
+    {
+        var world = await HealingWorld.CreateAsync(fixture, "restart", "clear-cache");
+        await world.PolicyAsync(p => p.Exploration = false);
+        Assert.True((await Registry(world.Tenant).IntegrateAsync(TimeoutManifest("acme.cache", "clear-cache"), "admin:test")).Installed);
+
+        var action = await world.IncidentAsync();
+
+        Assert.Equal("clear-cache", action.Kind);
+        Assert.Equal(2, action.Evidence.RuleSuccesses);
+        Assert.Equal("acme.cache 1.0.0, rule r", action.Evidence.Rule);
+        Assert.Equal("acme.cache@1.0.0", action.Evidence.Models["module"]);
+        Assert.Contains("An installed module proposes clear-cache (acme.cache 1.0.0, rule r)", action.Reasoning, StringComparison.Ordinal);
+        Assert.True(action.Confidence > 0);
+    }
+
+    [Fact]
+    public async Task TheReplayMatchesMetricConditionsOnTheMetricsRecordedWithEachIncident()
+    {
+        var world = await HealingWorld.CreateAsync(fixture, "restart");
+        await world.DeploymentGrain.RecordMetricPointsAsync([new MetricPoint { Name = "queue.depth", Timestamp = fixture.Time.GetUtcNow(), Value = 400 }]);
+        string? previous = null;
+        for (var i = 0; i < 5; i++)
+        {
+            var action = await world.IncidentAsync(except: previous);
+            Assert.Equal(400, action.Evidence.Metrics["queue.depth"]);
+            await world.Action(action.Id).ApproveAsync("admin:test", null);
+            await world.Action(action.Id).ReportOutcomeAsync(false, "still failing");
+            previous = action.Id;
+        }
+
+        // Only the queue depth recorded with each incident makes this rule match them, and restart failed every time.
+        var report = await Registry(world.Tenant).IntegrateAsync(TimeoutManifest("acme.queue", "restart", metric: "queue.depth"), "admin:test");
+        Assert.False(report.Installed);
+        Assert.Equal(("replay", false), (report.Steps[^1].Name, report.Steps[^1].Passed));
+        Assert.Equal(5, report.Replay!.Proposed["restart"]);
+    }
+
+    [Fact]
+    public async Task ManifestsAreStoredOncePerTenantSoManySnapshotsOfALargeModuleStillFitAndRollBackExactly()
+    {
+        var world = await HealingWorld.CreateAsync(fixture, "restart");
+        var registry = Registry(world.Tenant);
+
+        // Twelve versions of a 200 KiB manifest: inline in every snapshot they would be 2.4 MB, over a row's 2 MiB.
+        var padding = new string(' ', 200 * 1024);
+        string Large(int minor) => Manifest(version: $"1.{minor}.0").Replace("\"tests\"", padding + "\"tests\"", StringComparison.Ordinal);
+        for (var minor = 0; minor < 12; minor++)
+        {
+            var report = await registry.IntegrateAsync(Large(minor), "admin:test");
+            Assert.True(report.Installed, string.Join(" ", report.Reasons));
+        }
+
+        await registry.Cast<IGrainManagementExtension>().DeactivateOnIdle(Ct);
+        var list = await registry.ListAsync();
+        Assert.Equal(Large(11), Assert.Single(list.Installed).Manifest);
+        Assert.Equal(12, list.Snapshots.Count);
+        Assert.Equal(Large(4), Assert.Single(list.Snapshots[^7].Modules).Manifest);
+
+        var rolled = await registry.RollbackAsync(list.Snapshots[^7].Id, "admin:test");
+        Assert.Equal(Large(4), Assert.Single(rolled.Installed).Manifest);
+        Assert.Equal("restart", Assert.Single(await registry.MatchAsync(new ModuleQuery { Category = "Network", Allowed = ["restart"] }), m => !m.BuiltIn).Kind);
     }
 }

@@ -104,7 +104,7 @@ public sealed class PortalTests(PortalFixture fixture)
         var id = await WaitForPendingAsync(tenant);
         var action = await tenant.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/actions/{id}", PortalFixture.Ct);
         Assert.Equal("restart", action.GetProperty("kind").GetString());
-        Assert.Equal("builtin/1", action.GetProperty("evidence").GetProperty("models").GetProperty("rules").GetString());
+        Assert.Equal("builtin.rules@1.0.0", action.GetProperty("evidence").GetProperty("models").GetProperty("rules").GetString());
         var policy = await tenant.Admin.GetFromJsonAsync<JsonElement>("/api/v1/policy", PortalFixture.Ct);
         Assert.False(policy.GetProperty("aiEnabled").GetBoolean());
     }

@@ -70,6 +70,15 @@ public sealed class ActionEvidence
 
     /// <summary>The federated success estimate.</summary>
     [Id(22)] public double FederatedSuccessRate { get; init; }
+
+    /// <summary>Pseudo-successes an installed module's rule added to the proposed kind (0 under the fail-safe, where the rule decides).</summary>
+    [Id(23)] public double RuleSuccesses { get; init; }
+
+    /// <summary>The module rule that chose the kind (fail-safe) or added <see cref="RuleSuccesses"/>: "module version, rule id".</summary>
+    [Id(24)] public string? Rule { get; init; }
+
+    /// <summary>The deployment's latest value of each metric when the action was proposed (what module rules matched on).</summary>
+    [Id(25)] public Dictionary<string, double> Metrics { get; init; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>

@@ -10,7 +10,10 @@ public sealed class InstalledModule
     /// <summary>Its semantic version.</summary>
     [Id(1)] public required string Version { get; init; }
 
-    /// <summary>The manifest's JSON text, as integrated.</summary>
+    /// <summary>
+    /// The manifest's JSON text, as integrated. In the registry's persisted state it is empty and
+    /// <see cref="ManifestHash"/> names the row that holds it, so that snapshots share one copy of each manifest.
+    /// </summary>
     [Id(2)] public required string Manifest { get; init; }
 
     /// <summary>When it was installed.</summary>
@@ -18,6 +21,9 @@ public sealed class InstalledModule
 
     /// <summary>Who installed it (<c>admin:key</c>, <c>admin:&lt;name&gt;</c>).</summary>
     [Id(4)] public required string By { get; init; }
+
+    /// <summary>The SHA-256 (hex) of <see cref="Manifest"/>: the key of the row that stores it once per tenant.</summary>
+    [Id(5)] public string? ManifestHash { get; init; }
 }
 
 /// <summary>The full installed set as it was before an install or uninstall: what a rollback restores.</summary>

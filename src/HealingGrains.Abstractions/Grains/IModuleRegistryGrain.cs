@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using HealingGrains.Abstractions.Contracts;
 
 namespace HealingGrains.Abstractions.Grains;
@@ -17,6 +18,15 @@ public interface IModuleRegistryGrain : IGrainWithStringKey
 
     /// <summary>Restores the installed set of snapshot <paramref name="snapshotId"/> (default: the latest) exactly.</summary>
     Task<ModuleRegistryChange> RollbackAsync(int? snapshotId, string actor);
+
+    /// <summary>
+    /// Every rule of the installed modules and of the built-in module that matches <paramref name="query"/> and proposes an
+    /// allowed kind: highest priority first, the tenant's modules before the built-in one at equal priority. This is all the
+    /// rule-based healing there is: the fail-safe takes the first, and the learning loop counts the best tenant rule as
+    /// evidence.
+    /// </summary>
+    [ReadOnly]
+    Task<List<ModuleMatch>> MatchAsync(ModuleQuery query);
 
     /// <summary>Takes a snapshot and removes the module; a problem when it is not installed.</summary>
     Task<ModuleRegistryChange> UninstallAsync(string moduleId, string actor);

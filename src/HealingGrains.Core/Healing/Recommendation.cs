@@ -41,4 +41,10 @@ public sealed record RecommendationEvidence(
 
     /// <summary>The federated success estimate (0 when federation did not contribute).</summary>
     public double FederatedSuccessRate { get; init; }
+
+    /// <summary>Pseudo-successes from an installed module's rule (0 when none proposes this kind).</summary>
+    public double RuleSuccesses { get; init; }
+
+    /// <summary>The installed module's rule behind <see cref="RuleSuccesses"/>.</summary>
+    public string? RuleSource { get; init; }
 }

@@ -27,6 +27,13 @@ public sealed record RecommendationRequest
     /// <summary>The version whose deployment this fingerprint's first occurrence followed closely, if any.</summary>
     public string? FollowsVersion { get; init; }
 
+    /// <summary>
+    /// The kind the best-matching rule of a module the tenant installed proposes, and which rule it is ("acme.db 1.2.0,
+    /// rule pool-exhausted"); that kind gets <see cref="RecommenderOptions.RulePseudoSuccesses"/>. Null when no
+    /// installed rule matches.
+    /// </summary>
+    public (string Kind, string Source)? Rule { get; init; }
+
     /// <summary>Whether ranking may explore (Thompson sampling) rather than take the best mean.</summary>
     public bool Explore { get; init; }
 

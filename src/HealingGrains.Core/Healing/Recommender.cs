@@ -5,8 +5,8 @@ namespace HealingGrains.Core.Healing;
 /// <summary>
 /// Ranks candidate fixes for a fingerprint. Each kind has a Beta posterior: a uniform prior, this fingerprint's
 /// decayed outcomes, similar fingerprints' outcomes capped as pseudo-counts, other organisations' outcomes (federated
-/// priors, capped), the fix predictor's pseudo-counts, and pseudo-successes for
-/// <c>rollback-version</c> when the error first appeared right after a new version. Ranking samples the posteriors
+/// priors, capped), the fix predictor's pseudo-counts, pseudo-successes for the kind an installed module's rule proposes,
+/// and pseudo-successes for <c>rollback-version</c> when the error first appeared right after a new version. Ranking samples the posteriors
 /// (optimistic Thompson sampling) where exploration is allowed, else takes the means; confidence is a lower credible bound.
 /// </summary>
 public sealed class Recommender(RecommenderOptions? options = null)
@@ -30,7 +30,8 @@ public sealed class Recommender(RecommenderOptions? options = null)
             var correlation = kind == RollbackKind && request.FollowsVersion is not null ? Options.CorrelationPseudoSuccesses : 0;
             var predicted = Get(request.Predicted, kind);
             var federated = request.Federated.GetValueOrDefault(kind);
-            var alpha = 1 + own.Successes + similar.Successes + correlation + predicted.Successes + (federated?.Successes ?? 0);
+            var rule = request.Rule is { } r && r.Kind == kind ? Options.RulePseudoSuccesses : 0;
+            var alpha = 1 + own.Successes + similar.Successes + correlation + predicted.Successes + (federated?.Successes ?? 0) + rule;
             var beta = 1 + own.Failures + similar.Failures + predicted.Failures + (federated?.Failures ?? 0);
             var mean = BetaDistribution.Mean(alpha, beta);
             // Optimistic Thompson sampling (May et al., 2012): a sample below the mean counts as the mean, so a kind
@@ -46,6 +47,8 @@ public sealed class Recommender(RecommenderOptions? options = null)
                 FederatedCases = federated?.Cases ?? 0,
                 FederatedOrganisations = federated?.Organisations ?? 0,
                 FederatedSuccessRate = federated?.SuccessRate ?? 0,
+                RuleSuccesses = rule,
+                RuleSource = rule > 0 ? request.Rule!.Value.Source : null,
             };
             ranked.Add(new Recommendation(
                 kind, alpha, beta, mean, BetaDistribution.Quantile(alpha, beta, Options.CredibleQuantile), score, evidence,
@@ -87,6 +90,12 @@ public sealed class Recommender(RecommenderOptions? options = null)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture,
                 $"The fix predictor expects {kind} to work {100 * e.PredictedSuccesses / (e.PredictedSuccesses + e.PredictedFailures):0}% of the time (weighed as {e.PredictedSuccesses + e.PredictedFailures:0.#} cases)."));
+        }
+
+        if (e.RuleSuccesses > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"An installed module proposes {kind} ({e.RuleSource}), weighed as {e.RuleSuccesses:0.#} successes."));
         }
 
         if (e.CorrelationSuccesses > 0)

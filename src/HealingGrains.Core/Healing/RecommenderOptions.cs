@@ -12,6 +12,12 @@ public sealed class RecommenderOptions
     /// <summary>Pseudo-successes for <c>rollback-version</c> when a fingerprint first appears right after a new version. Default: 3.</summary>
     public double CorrelationPseudoSuccesses { get; init; } = 3;
 
+    /// <summary>
+    /// Pseudo-successes for the kind the best-matching rule of a module the tenant installed proposes: an admin's
+    /// written rule counts as much as a couple of good outcomes, and fades in weight as real outcomes accumulate. Default: 2.
+    /// </summary>
+    public double RulePseudoSuccesses { get; init; } = 2;
+
     /// <summary>How soon after a new version a first occurrence counts as following it. Default: 30 minutes.</summary>
     public TimeSpan CorrelationWindow { get; init; } = TimeSpan.FromMinutes(30);
 

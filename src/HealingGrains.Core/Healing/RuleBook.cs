@@ -6,11 +6,12 @@ namespace HealingGrains.Core.Healing;
 /// The rule-based healing the fail-safe falls back to: no learning, only what an SRE would try first, as the built-in
 /// module <c>builtin.rules</c> writes it (a regression after a new version is rolled back, a crash loop or memory
 /// exhaustion restarted, saturation scaled out, anything else restarted, then scaled out, …). A deployment whose kinds no
-/// rule covers gets its first allowed kind.
+/// rule covers gets nothing: the fail-safe invents no remedy. (The host asks <c>IModuleRegistryGrain.MatchAsync</c>,
+/// which adds the tenant's installed modules; this is the built-in module alone, for the simulator's baseline.)
 /// </summary>
 public static class RuleBook
 {
-    /// <summary>The rule's choice among <paramref name="allowed"/>, or null when nothing is allowed.</summary>
+    /// <summary>The rule's choice among <paramref name="allowed"/>, or null when no rule proposes an allowed kind.</summary>
     public static (string Kind, string Reasoning)? Choose(IReadOnlyList<string> allowed, string? followsVersion, ModuleSituation? situation = null)
     {
         ArgumentNullException.ThrowIfNull(allowed);
@@ -25,6 +26,6 @@ public static class RuleBook
             return (p.Kind, $"Rule {p.Rule} of module {module.Id} {module.Version}: {why}.");
         }
 
-        return allowed.Count == 0 ? null : (allowed[0], $"Rule: {allowed[0]} is the only remedy this deployment allows.");
+        return null;
     }
 }

@@ -24,10 +24,7 @@ public sealed partial class ModuleRegistryGrain
 
         // Every installed manifest parsed when it was installed; one that no longer does (a stricter schema) is left out
         // of the conflict check rather than blocking every later install.
-        var installed = registry.State.Installed
-            .Select(m => HealingModule.Parse(m.Manifest).Module)
-            .OfType<HealingModule>()
-            .ToList();
+        var installed = await InstalledModulesAsync();
         return new TenantEnvironment(
             new ModuleEnvironment(HealingPlatform.Version, policyKinds, deploymentKinds, installed),
             deploymentKinds.Where(Permitted).ToHashSet(StringComparer.Ordinal));
@@ -36,7 +33,7 @@ public sealed partial class ModuleRegistryGrain
     /// <summary>
     /// The tenant's recorded incidents: the healing history's outcome records (succeeded or failed, not preventive),
     /// the newest <see cref="ModuleRegistryOptions.MaxReplayIncidents"/>, each with its fingerprint's category, exception
-    /// type and template as they are now. Metrics at the time are not recorded, so metric conditions do not match.
+    /// type and template as they are now, and the deployment's metric values recorded when the action was proposed.
     /// </summary>
     private async Task<IReadOnlyList<RecordedIncident>> RecordedIncidentsAsync()
     {
@@ -61,7 +58,12 @@ public sealed partial class ModuleRegistryGrain
         }
 
         return [.. newest.Select(r => new RecordedIncident(
-            situations[r.Fingerprint] with { Deployment = r.Deployment, FollowsVersion = r.FollowsVersion is not null },
+            situations[r.Fingerprint] with
+            {
+                Deployment = r.Deployment,
+                FollowsVersion = r.FollowsVersion is not null,
+                Metrics = r.Metrics ?? new Dictionary<string, double>(StringComparer.Ordinal),
+            },
             r.Kind,
             r.After!.Succeeded!.Value))];
     }

@@ -89,6 +89,8 @@ public sealed class ActionResponse
                 Successes = Math.Round(a.Evidence.PredictedSuccesses, 2),
                 Failures = Math.Round(a.Evidence.PredictedFailures, 2),
             },
+            Rule = a.Evidence.Rule is { } rule ? new RuleResponse { Source = rule, PseudoSuccesses = a.Evidence.RuleSuccesses } : null,
+            Metrics = a.Evidence.Metrics.Count == 0 ? null : a.Evidence.Metrics,
             Category = a.Evidence.Category,
             Context = a.Evidence.Context is { } context ? ContextResponse.From(context) : null,
             Models = a.Evidence.Models,
@@ -135,6 +137,12 @@ public sealed class EvidenceResponse
     public CountsResponse? Predicted { get; init; }
 
     public required PosteriorResponse Posterior { get; init; }
+
+    /// <summary>The module rule that chose the kind under the fail-safe, or that added pseudo-successes to it; null when none matched.</summary>
+    public RuleResponse? Rule { get; init; }
+
+    /// <summary>The deployment's latest metric values when the action was proposed; null when it reports none.</summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 
     /// <summary>The error's category when the action was proposed, if known.</summary>
     public string? Category { get; init; }
@@ -372,4 +380,14 @@ public sealed class AuditVerifyResponse
     public long? FirstInvalidSequence { get; init; }
 
     public string? Problem { get; init; }
+}
+
+/// <summary>A healing module's rule behind a proposal.</summary>
+public sealed class RuleResponse
+{
+    /// <summary>"module version, rule id".</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The pseudo-successes it added (0 when, under the fail-safe, the rule itself chose the kind).</summary>
+    public double PseudoSuccesses { get; init; }
 }
