@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text;
 
 namespace HealingGrains.Silo.Tests;
@@ -45,6 +46,16 @@ public sealed class AdaptationsApiTests(HostFixture host)
         Assert.Equal("exponential", rule.GetProperty("parameters").GetProperty("backoff").GetString());
         Assert.Equal(0, body.GetProperty("flags").GetArrayLength());
 
+        // The draft module becomes one only when an admin sends it through integration: here refused, because no
+        // deployment can run enable-retry; once one can, installed.
+        var draft = body.GetProperty("module");
+        var refused = await ProblemAssert.IsProblemAsync(await tenant.Admin.PostAsJsonAsync("/api/v1/modules", draft, Api.Ct), (HttpStatusCode)422);
+        Assert.Contains("No deployment of the tenant can run kind enable-retry", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await tenant.Admin.PutDeploymentAsync("shop-prod", "restart", "enable-retry");
+        var installed = await tenant.Admin.PostAsJsonAsync("/api/v1/modules", draft, Api.Ct);
+        Assert.Equal(HttpStatusCode.Created, installed.StatusCode);
+        Assert.StartsWith("fix.", (await installed.JsonAsync()).GetProperty("moduleId").GetString(), StringComparison.Ordinal);
+
         // The same fix given as files, with a process restart slipped in: flagged, and nothing is learned.
         var files = await tenant.Admin.PostAsJsonAsync("/api/v1/adaptations", new
         {
@@ -54,6 +65,7 @@ public sealed class AdaptationsApiTests(HostFixture host)
         var flagged = await files.JsonAsync();
         Assert.Equal("ProcessStart", Assert.Single(flagged.GetProperty("flags").EnumerateArray()).GetProperty("flag").GetString());
         Assert.Equal(0, flagged.GetProperty("behaviours").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, flagged.GetProperty("module").ValueKind);
         Assert.Contains("ProcessStart", flagged.GetProperty("rejected")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
 
         await ProblemAssert.IsProblemAsync(await tenant.Admin.PostAsJsonAsync("/api/v1/adaptations", new { fingerprint = "0123456789abcdef", diff = Diff }, Api.Ct), HttpStatusCode.NotFound);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HealingGrains.Abstractions.Grains;
 using HealingGrains.Abstractions.Keys;
 using HealingGrains.Core.Adaptation;
@@ -94,6 +95,8 @@ internal static class AdaptationsApi
         }
 
         var analysis = FixAnalyzer.Analyze(changes, fingerprint.Id, fingerprint.ExceptionType);
+        var draft = ModuleDraft.From(analysis, fingerprint.Id, fingerprint.Template);
+        using var module = draft is null ? null : JsonDocument.Parse(draft);
         return TypedResults.Ok(new AdaptationResponse
         {
             Fingerprint = fingerprint.Id,
@@ -105,6 +108,7 @@ internal static class AdaptationsApi
             Rejected = [.. analysis.Rejected.Select(r => new AdaptationRejected { Pattern = Pattern(r.Pattern), Reason = r.Reason })],
             Patterns = [.. analysis.Patterns.Select(Pattern)],
             Flags = [.. analysis.Flags.Select(f => new AdaptationFlag { Flag = f.Flag.ToString(), File = f.File, Line = f.Line, Code = f.Code })],
+            Module = module?.RootElement.Clone(),
         });
     }
 
@@ -157,6 +161,12 @@ public sealed record AdaptationResponse
 
     /// <summary>Dangerous code in the fix.</summary>
     public required List<AdaptationFlag> Flags { get; init; }
+
+    /// <summary>
+    /// A draft module manifest of the behaviours (null when there are none): installed only when an admin sends it to
+    /// <c>POST /api/v1/modules</c>, through every integration check.
+    /// </summary>
+    public JsonElement? Module { get; init; }
 }
 
 /// <summary>A candidate rule.</summary>

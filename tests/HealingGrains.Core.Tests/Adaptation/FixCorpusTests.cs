@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HealingGrains.Core.Adaptation;
+using HealingGrains.Core.Modules;
 
 namespace HealingGrains.Core.Tests.Adaptation;
 
@@ -51,6 +52,42 @@ public sealed class FixCorpusTests
 
         var expectedFlags = entry.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).Distinct().Order(StringComparer.Ordinal);
         Assert.Equal(expectedFlags, analysis.Flags.Select(f => f.Flag.ToString()).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Diffs))]
+    public void EachDiffThatTeachesSomethingDraftsAValidModuleWhoseRulesAreItsBehavioursAndWhoseTestsPass(string file)
+    {
+        var changes = UnifiedDiff.Parse(File.ReadAllText(Path.Combine(Folder, file)));
+        var analysis = FixAnalyzer.Analyze(changes, "Fp_0123456789abcdef", "System.TimeoutException");
+
+        var draft = ModuleDraft.From(analysis, "Fp_0123456789abcdef", "Order <*> could not be loaded");
+
+        if (analysis.Behaviours.Count == 0)
+        {
+            Assert.Null(draft);
+            return;
+        }
+
+        var (module, errors) = HealingModule.Parse(draft!);
+        Assert.True(module is not null, string.Join(" ", errors.Select(e => $"{e.Path}: {e.Message}")));
+        Assert.Equal("fix.fp-0123456789abcdef", module.Id);
+        Assert.Equal(analysis.Behaviours.Select(b => (b.Kind, b.Priority)), module.Rules.Select(r => (r.Kind, r.Priority)));
+        Assert.Equal(analysis.Behaviours.Select(b => b.Parameters.OrderBy(p => p.Key)), module.Rules.Select(r => r.Parameters.OrderBy(p => p.Key)));
+        Assert.Empty(module.RunTests());
+        Assert.Equal(analysis.Behaviours[0].Kind, module.Evaluate(new ModuleSituation { ExceptionType = analysis.Behaviours[0].ExceptionType }, module.Kinds)[0].Kind);
+    }
+
+    [Fact]
+    public void ADraftWithoutAnExceptionTypeMatchesTheTemplateAndNoneIsDraftedWithNothingToMatchOn()
+    {
+        var analysis = new FixAnalysis([], [], [new CandidateRule("fp", null, "enable-cache", new Dictionary<string, string>(), 20, FixPatternKind.Caching)], []);
+
+        var (module, _) = HealingModule.Parse(ModuleDraft.From(analysis, "fp", "Catalog <*> slow")!);
+
+        Assert.Equal("enable-cache", module!.Evaluate(new ModuleSituation { Template = "Catalog page 7 slow" }, ["enable-cache"]).Single().Kind);
+        Assert.Empty(module.Evaluate(new ModuleSituation { Template = "Checkout slow" }, ["enable-cache"]));
+        Assert.Null(ModuleDraft.From(analysis, "fp", template: null));
     }
 
     // The detail compares by its last segment, case and spaces aside: "HttpClient.Timeout" is the setting "Timeout",
