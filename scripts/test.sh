@@ -69,6 +69,16 @@ if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=$((failed + 1))
 fi
 
+echo "== container image: dotnet publish -t:PublishContainer to an archive, no Docker daemon (scripts/container-image.sh)"
+if ./scripts/container-image.sh "$root/artifacts/container" >"$results/container-image.log" 2>&1; then
+  passed=$((passed + 1))
+  tail -n 1 "$results/container-image.log"
+else
+  echo "container image build failed; log: $results/container-image.log"
+  tail -n 40 "$results/container-image.log"
+  failed=$((failed + 1))
+fi
+
 echo "== contract smoke check against a running host (../shared/checks/contract_smoke.py, skeleton and loop)"
 smoke="$root/../shared/checks/contract_smoke.py"
 if [ ! -f "$smoke" ]; then

@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+
 namespace HealingGrains.Silo.Configuration;
 
 /// <summary>
@@ -56,7 +60,13 @@ public sealed class ClusteringSettings
     /// <summary>Redis: the connection string, e.g. <c>127.0.0.1:6379</c>. Default: none.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Redis: the address other silos reach this one at. Default: 127.0.0.1 (every silo on this machine).</summary>
+    /// <summary>The <see cref="AdvertisedAddress"/> that advertises this machine's own address.</summary>
+    public const string AutoAddress = "Auto";
+
+    /// <summary>
+    /// Redis: the address other silos reach this one at: an IP address, or <c>Auto</c> for this machine's first
+    /// non-loopback IPv4 address (each container replica advertises its own). Default: 127.0.0.1 (every silo on this machine).
+    /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
     /// <summary>The silo-to-silo port. Default: 11111.</summary>
@@ -70,6 +80,24 @@ public sealed class ClusteringSettings
 
     /// <summary>The Orleans service id; keep it stable across deployments, storage is keyed by it. Default: <c>healinggrains</c>.</summary>
     public string ServiceId { get; set; } = "healinggrains";
+
+    /// <summary>
+    /// The address to advertise: <see cref="AdvertisedAddress"/> itself, or for <c>Auto</c> the first IPv4 address of an
+    /// operational, non-loopback network interface. Null when it is neither an IP address nor resolvable.
+    /// </summary>
+    public IPAddress? ResolveAdvertisedAddress()
+    {
+        if (!string.Equals(AdvertisedAddress, AutoAddress, StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.TryParse(AdvertisedAddress, out var address) ? address : null;
+        }
+
+        return NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+    }
 }
 
 /// <summary>Bootstrap secrets (<c>HealingGrains:Bootstrap</c>).</summary>

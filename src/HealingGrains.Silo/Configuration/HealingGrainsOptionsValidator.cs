@@ -51,9 +51,11 @@ internal sealed class HealingGrainsOptionsValidator : IValidateOptions<HealingGr
                     failures.Add("HealingGrains:Clustering:Provider is 'Redis' but HealingGrains:Clustering:ConnectionString is empty: set it, e.g. 127.0.0.1:6379.");
                 }
 
-                if (!System.Net.IPAddress.TryParse(options.Clustering.AdvertisedAddress, out _))
+                if (options.Clustering.ResolveAdvertisedAddress() is null)
                 {
-                    failures.Add($"HealingGrains:Clustering:AdvertisedAddress '{options.Clustering.AdvertisedAddress}' is not an IP address: use the address other silos reach this one at.");
+                    failures.Add(string.Equals(options.Clustering.AdvertisedAddress, ClusteringSettings.AutoAddress, StringComparison.OrdinalIgnoreCase)
+                        ? "HealingGrains:Clustering:AdvertisedAddress is 'Auto' but this machine has no non-loopback IPv4 address: set the address other silos reach this one at."
+                        : $"HealingGrains:Clustering:AdvertisedAddress '{options.Clustering.AdvertisedAddress}' is not an IP address: use the address other silos reach this one at, or 'Auto' for this machine's own.");
                 }
 
                 break;

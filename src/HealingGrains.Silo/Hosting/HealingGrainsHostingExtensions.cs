@@ -108,7 +108,8 @@ public static class HealingGrainsHostingExtensions
             silo.UseRedisClustering(clustering.ConnectionString);
             silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<HealingGrainsOptions>>((endpoints, options) =>
             {
-                endpoints.AdvertisedIPAddress = System.Net.IPAddress.Parse(options.Value.Clustering.AdvertisedAddress);
+                endpoints.AdvertisedIPAddress = options.Value.Clustering.ResolveAdvertisedAddress()
+                    ?? throw new InvalidOperationException($"HealingGrains:Clustering:AdvertisedAddress '{options.Value.Clustering.AdvertisedAddress}' does not resolve to an address.");
                 endpoints.SiloPort = options.Value.Clustering.SiloPort;
                 endpoints.GatewayPort = options.Value.Clustering.GatewayPort;
             });

@@ -1,0 +1,200 @@
+namespace HealingGrains.Infra.Tests;
+
+/// <summary>
+/// hooks/healinggrains-register-version.sh run as azd runs a postdeploy hook (bash, azd's environment in its
+/// variables, the project as working directory) against a real host.
+/// </summary>
+public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixture<HostFixture>
+{
+    private static readonly string Script = Repository.PathOf("hooks", "healinggrains-register-version.sh");
+
+    [Fact]
+    public async Task RegistersTheTagAndCommitOfTheDeployedWorkTreeUnderTheAzdEnvironmentsName()
+    {
+        var (admin, ingest) = await fixture.NewTenantWithDeploymentAsync("checkout-prod");
+        using var project = await GitProject.CreateAsync("v1.4.2");
+
+        var result = await RunHookAsync(project.Path, new()
+        {
+            ["AZURE_ENV_NAME"] = "checkout-prod",
+            ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString(),
+            ["HEALINGGRAINS_INGEST_KEY"] = ingest,
+        });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var version = Assert.Single(await fixture.VersionsAsync("checkout-prod", admin));
+        Assert.Equal("v1.4.2", version!["version"]!.ToString());
+        Assert.Equal(project.Head, version["commit"]!.ToString());
+        Assert.Contains("registered version v1.4.2", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(ingest, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutGitTheImageTagAzdDeployedAndThePipelinesCommitAreTheVersion()
+    {
+        var (admin, ingest) = await fixture.NewTenantWithDeploymentAsync("checkout-staging");
+        var folder = Directory.CreateTempSubdirectory("hg-hook-nogit");
+        try
+        {
+            var result = await RunHookAsync(folder.FullName, new()
+            {
+                ["AZURE_ENV_NAME"] = "staging",
+                ["HEALINGGRAINS_DEPLOYMENT"] = "checkout-staging",
+                ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString().TrimEnd('/') + "/",
+                ["HEALINGGRAINS_INGEST_KEY"] = ingest,
+                ["HEALINGGRAINS_SERVICE"] = "checkout-api",
+                ["SERVICE_CHECKOUT_API_IMAGE_NAME"] = "crabc123.azurecr.io:443/checkout/checkout-api-staging:azd-deploy-1732550000",
+                ["GITHUB_SHA"] = "9f1c2ab0d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8",
+            });
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var version = Assert.Single(await fixture.VersionsAsync("checkout-staging", admin));
+            Assert.Equal("azd-deploy-1732550000", version!["version"]!.ToString());
+            Assert.Equal("9f1c2ab0d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8", version["commit"]!.ToString());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AVersionWithQuotesAndBackslashesArrivesUnchanged()
+    {
+        var (admin, ingest) = await fixture.NewTenantWithDeploymentAsync("checkout-odd");
+        using var project = await GitProject.CreateAsync("v2");
+
+        var result = await RunHookAsync(project.Path, new()
+        {
+            ["AZURE_ENV_NAME"] = "checkout-odd",
+            ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString(),
+            ["HEALINGGRAINS_INGEST_KEY"] = ingest,
+            ["HEALINGGRAINS_VERSION"] = "2.0 \"rc\" \\ build",
+        });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("2.0 \"rc\" \\ build", Assert.Single(await fixture.VersionsAsync("checkout-odd", admin))!["version"]!.ToString());
+    }
+
+    [Fact]
+    public async Task AnUnregisteredDeploymentFailsTheHookWithHowToFixIt()
+    {
+        var (admin, ingest) = await fixture.NewTenantWithDeploymentAsync("checkout-prod");
+        using var project = await GitProject.CreateAsync("v1.0.0");
+
+        var result = await RunHookAsync(project.Path, new()
+        {
+            ["AZURE_ENV_NAME"] = "checkout-dev",
+            ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString(),
+            ["HEALINGGRAINS_INGEST_KEY"] = ingest,
+        });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("PUT /api/v1/deployments/checkout-dev", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(await fixture.VersionsAsync("checkout-prod", admin));
+    }
+
+    [Fact]
+    public async Task AnUnknownKeyFailsTheHookWithoutEchoingIt()
+    {
+        await fixture.NewTenantWithDeploymentAsync("checkout-prod");
+        using var project = await GitProject.CreateAsync("v1.0.0");
+        const string wrongKey = "hg_ingest_not-a-key-of-this-installation";
+
+        var result = await RunHookAsync(project.Path, new()
+        {
+            ["AZURE_ENV_NAME"] = "checkout-prod",
+            ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString(),
+            ["HEALINGGRAINS_INGEST_KEY"] = wrongKey,
+        });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("(401)", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrongKey, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingSettingsStopTheHookBeforeAnyCallAndSayWhatToSet()
+    {
+        using var project = await GitProject.CreateAsync("v1.0.0");
+
+        var noUrl = await RunHookAsync(project.Path, new() { ["AZURE_ENV_NAME"] = "checkout-prod", ["HEALINGGRAINS_INGEST_KEY"] = "k" });
+        var noKey = await RunHookAsync(project.Path, new() { ["AZURE_ENV_NAME"] = "checkout-prod", ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString() });
+
+        Assert.Equal(2, noUrl.ExitCode);
+        Assert.Contains("azd env set HEALINGGRAINS_URL", noUrl.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, noKey.ExitCode);
+        Assert.Contains("azd env set HEALINGGRAINS_INGEST_KEY", noKey.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnreachableHostIsRetriedThenReported()
+    {
+        using var project = await GitProject.CreateAsync("v1.0.0");
+
+        var result = await RunHookAsync(project.Path, new()
+        {
+            ["AZURE_ENV_NAME"] = "checkout-prod",
+            // A port nothing listens on: the connection is refused at once.
+            ["HEALINGGRAINS_URL"] = "http://127.0.0.1:9",
+            ["HEALINGGRAINS_INGEST_KEY"] = "k",
+            ["HEALINGGRAINS_ATTEMPTS"] = "2",
+        });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("retrying", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("gave up after 2 attempts", result.StandardError, StringComparison.Ordinal);
+    }
+
+    private static Task<ProcessResult> RunHookAsync(string workingDirectory, Dictionary<string, string?> azdEnvironment)
+    {
+        // Only what azd would pass: nothing of this machine's own pipeline variables or HealingGrains settings leaks in.
+        foreach (var inherited in Environment.GetEnvironmentVariables().Keys.Cast<string>()
+                     .Where(k => k.StartsWith("HEALINGGRAINS_", StringComparison.Ordinal) || k.StartsWith("SERVICE_", StringComparison.Ordinal)
+                         || k is "AZURE_ENV_NAME" or "GITHUB_SHA" or "BUILD_SOURCEVERSION"))
+        {
+            azdEnvironment.TryAdd(inherited, null);
+        }
+
+        return ProcessRunner.RunAsync("bash", [Script], workingDirectory, azdEnvironment, TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>A throwaway git work tree with one commit and one tag, like a tenant's checkout.</summary>
+    private sealed class GitProject : IDisposable
+    {
+        private readonly DirectoryInfo _folder;
+
+        private GitProject(DirectoryInfo folder, string head)
+        {
+            _folder = folder;
+            Head = head;
+        }
+
+        public string Path => _folder.FullName;
+
+        public string Head { get; }
+
+        public static async Task<GitProject> CreateAsync(string tag)
+        {
+            var folder = Directory.CreateTempSubdirectory("hg-hook-git");
+            await File.WriteAllTextAsync(System.IO.Path.Combine(folder.FullName, "azure.yaml"), "name: checkout\n");
+            var identity = new Dictionary<string, string?>
+            {
+                ["GIT_AUTHOR_NAME"] = "Tenant",
+                ["GIT_AUTHOR_EMAIL"] = "tenant@example.invalid",
+                ["GIT_COMMITTER_NAME"] = "Tenant",
+                ["GIT_COMMITTER_EMAIL"] = "tenant@example.invalid",
+            };
+            foreach (var arguments in new[] { ["init", "-q"], ["add", "azure.yaml"], ["commit", "-q", "-m", "first"], new[] { "tag", tag } })
+            {
+                var result = await ProcessRunner.RunAsync("git", arguments, folder.FullName, identity);
+                Assert.True(result.ExitCode == 0, result.ToString());
+            }
+
+            var head = await ProcessRunner.RunAsync("git", ["rev-parse", "HEAD"], folder.FullName);
+            return new GitProject(folder, head.StandardOutput.Trim());
+        }
+
+        public void Dispose() => _folder.Delete(recursive: true);
+    }
+}
