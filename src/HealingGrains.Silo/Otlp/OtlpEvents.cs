@@ -51,7 +51,7 @@ internal static class OtlpEvents
         OtlpTarget target, DateTimeOffset timestamp, string? exceptionType, string? message, string? stackTrace,
         List<KeyValuePair<string, string>> resourceAttributes, RepeatedField<KeyValue>? own, params (string Key, string? Value)[] extra)
     {
-        exceptionType = string.IsNullOrWhiteSpace(exceptionType) ? null : exceptionType;
+        exceptionType = string.IsNullOrWhiteSpace(exceptionType) ? null : Qualified(exceptionType, stackTrace);
         message = string.IsNullOrWhiteSpace(message) ? null : message;
         if (exceptionType is null && message is null)
         {
@@ -142,6 +142,20 @@ internal static class OtlpEvents
         }
 
         return result;
+    }
+
+    // The .NET SDK sends the type's short name (TimeoutException); its stack text starts with the full one, which the
+    // JSON API receives and fingerprints read, so the same error is one fingerprint whichever way it came.
+    private static string Qualified(string type, string? stackTrace)
+    {
+        if (type.Contains('.', StringComparison.Ordinal) || string.IsNullOrEmpty(stackTrace))
+        {
+            return type;
+        }
+
+        var colon = stackTrace.IndexOf(':', StringComparison.Ordinal);
+        var head = colon > 0 ? stackTrace[..colon].Trim() : "";
+        return head.EndsWith("." + type, StringComparison.Ordinal) && !head.Contains(' ', StringComparison.Ordinal) ? head : type;
     }
 
     private static string Cut(string stackTrace)
