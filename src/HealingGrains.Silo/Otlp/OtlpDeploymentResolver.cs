@@ -13,8 +13,8 @@ internal sealed record OtlpTarget(string? Deployment, string? Service, string? V
 /// The rule, first match wins:
 /// <list type="number">
 /// <item>the resource attribute <c>healinggrains.deployment</c>: that deployment, which must be registered;</item>
-/// <item>a registered deployment named <c>{service.name}-{deployment.environment}</c>, then <c>{service.name}</c>
-/// (each as sent, then lowercased);</item>
+/// <item>a registered deployment named <c>{service.name}-{deployment.environment}</c>, or <c>{service.name}</c> when
+/// the resource has no environment (as sent, then lowercased);</item>
 /// <item>the one registered deployment whose service is <c>service.name</c> and whose environment is
 /// <c>deployment.environment</c> (case-insensitive; any environment when the resource has none);</item>
 /// <item>otherwise nothing: the resource's records are rejected with a message that says what to register.</item>
@@ -60,15 +60,8 @@ internal sealed class OtlpDeploymentResolver(IGrainFactory grains, string tenant
             return Fail($"The resource has no service.name: set it (OTEL_SERVICE_NAME), or name a registered deployment in the resource attribute {DeploymentAttribute}.");
         }
 
-        var candidates = new List<string>();
-        if (environment is not null)
-        {
-            candidates.Add($"{service}-{environment}");
-            candidates.Add($"{service}-{environment}".ToLowerInvariant());
-        }
-
-        candidates.Add(service);
-        candidates.Add(service.ToLowerInvariant());
+        var derived = environment is null ? service : $"{service}-{environment}";
+        List<string> candidates = [derived, derived.ToLowerInvariant()];
         foreach (var candidate in candidates.Distinct(StringComparer.Ordinal))
         {
             if (await IsRegisteredAsync(candidate))
