@@ -7,7 +7,7 @@ namespace HealingGrains.Grains;
 
 /// <inheritdoc cref="IClassifierGrain"/>
 [ImplicitStreamSubscription(HealingStreams.DiagnosticsNamespace)]
-public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Models.ActiveModels models)
+public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Models.ActiveModels models, TimeProvider time)
     : Grain, IClassifierGrain, IAsyncObserver<DiagnosticBatch>, IStreamSubscriptionObserver
 {
     private long _processed;
@@ -22,6 +22,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
     /// <inheritdoc/>
     public async Task OnNextAsync(DiagnosticBatch item, StreamSequenceToken? token = null)
     {
+        Telemetry.HealingMetrics.Lag(time.GetUtcNow() - item.ReceivedAt);
         var key = this.GetPrimaryKeyString();
         var (tenantId, deployment) = DeploymentKey.Parse(key);
         var computed = new List<Computed>();

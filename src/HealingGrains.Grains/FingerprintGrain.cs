@@ -17,6 +17,8 @@ public sealed partial class FingerprintGrain(
         var now = time.GetUtcNow();
         if (state.Count == 0)
         {
+            Telemetry.HealingMetrics.FingerprintCreated();
+
             // A fingerprint split off by an admin exists before its first occurrence, with its template already set.
             state.SampleMessage = observation.SampleMessage;
             state.ExceptionType ??= observation.ExceptionType;

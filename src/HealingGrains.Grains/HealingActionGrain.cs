@@ -36,6 +36,7 @@ public sealed partial class HealingActionGrain(
         state.State.Action = action;
         state.State.HistoryRecords++;
         await state.WriteStateAsync();
+        Telemetry.HealingMetrics.Proposed(action.Preventive, proposal.AutoApprove);
         await AuditAsync("system", "action.proposed", $"{(action.Preventive ? "preventive " : "")}{action.Kind} for fingerprint {action.Fingerprint} on {action.Deployment}: {action.Reasoning}");
         if (proposal.AutoApprove)
         {
@@ -112,6 +113,7 @@ public sealed partial class HealingActionGrain(
         }
 
         var result = await MoveAsync(succeeded ? ActionState.Succeeded : ActionState.Failed, "agent", detail, notifyDeployment: false);
+        Telemetry.HealingMetrics.Outcome(succeeded, action.Preventive);
         if (action.Preventive)
         {
             // A preventive action succeeded only if the failure did not happen: it learns once its verification is in.
@@ -154,7 +156,9 @@ public sealed partial class HealingActionGrain(
         action.DecidedBy = actor;
         action.DecidedAt = time.GetUtcNow();
         action.Comment = comment;
-        return await MoveAsync(target, actor, comment, notifyDeployment: target == ActionState.Rejected);
+        var result = await MoveAsync(target, actor, comment, notifyDeployment: target == ActionState.Rejected);
+        Telemetry.HealingMetrics.Decided(target == ActionState.Approved);
+        return result;
     }
 
     private async Task<ActionTransition> MoveAsync(ActionState target, string actor, string? detail, bool notifyDeployment)

@@ -2,6 +2,8 @@ using HealingGrains.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(DemoMode.Strip(args, out var demo));
 builder.AddHealingGrains();
+builder.AddHealingTelemetry();
+builder.AddOperations();
 builder.AddPortal();
 if (demo)
 {
@@ -12,5 +14,6 @@ builder.UseOrleans(silo => silo.AddHealingGrainsSilo());
 
 var app = builder.Build();
 app.MapHealingApi();
+app.MapOperations();
 app.MapPortal();
 app.Run();

@@ -2,6 +2,7 @@ using HealingGrains.Abstractions;
 using HealingGrains.Abstractions.Contracts;
 using HealingGrains.Abstractions.Grains;
 using HealingGrains.Abstractions.Keys;
+using HealingGrains.Grains.Telemetry;
 using HealingGrains.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -63,6 +64,8 @@ internal static class TelemetryApi
             .GetStream<DiagnosticBatch>(HealingStreams.Diagnostics(tenantId, body.Deployment!))
             .OnNextAsync(new DiagnosticBatch { ReceivedAt = receivedAt, Events = events });
 
+        HealingMetrics.Ingested(DiagnosticEventKind.Error, "api", events.Count(e => e.Kind == DiagnosticEventKind.Error));
+        HealingMetrics.Ingested(DiagnosticEventKind.Metric, "api", events.Count(e => e.Kind == DiagnosticEventKind.Metric));
         return TypedResults.Accepted((string?)null, new TelemetryAccepted { Accepted = events.Count });
     }
 }

@@ -54,6 +54,8 @@ public sealed class EmbeddedHost : IAsyncDisposable
 
         builder.Logging.ClearProviders();
         builder.AddHealingGrains();
+        builder.AddHealingTelemetry();
+        builder.AddOperations();
         builder.AddPortal();
         if (demoInterval is { } interval)
         {
@@ -63,6 +65,7 @@ public sealed class EmbeddedHost : IAsyncDisposable
         builder.UseOrleans(silo => silo.AddHealingGrainsSilo());
         var app = builder.Build();
         app.MapHealingApi();
+        app.MapOperations();
         app.MapPortal();
         await app.StartAsync(cancellationToken);
         return new EmbeddedHost(app, data, operatorKey);

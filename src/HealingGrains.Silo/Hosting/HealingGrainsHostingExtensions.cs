@@ -4,6 +4,7 @@ using HealingGrains.Core.Prediction;
 using HealingGrains.Grains;
 using HealingGrains.Silo.Api;
 using HealingGrains.Silo.Configuration;
+using HealingGrains.Silo.Otlp;
 using HealingGrains.Silo.Security;
 using HealingGrains.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -48,6 +49,14 @@ public static class HealingGrainsHostingExtensions
         services.AddSingleton<IValidateOptions<HealingGrains.Grains.Federation.FederationSettings>, FederationSettingsValidator>();
         HealingGrains.Grains.Federation.FederationServices.AddHealingFederation(services);
         services.AddSingleton(TimeProvider.System);
+        services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section)
+            .Validate(
+                o => o.MaxRequestBytes > 0 && o.MaxDecompressedBytes >= o.MaxRequestBytes && o.MaxItemsPerRequest > 0 && o.RequestsPerSecond > 0 && o.Burst > 0,
+                "HealingGrains:Otlp: MaxRequestBytes, MaxItemsPerRequest, RequestsPerSecond and Burst must be positive, and MaxDecompressedBytes at least MaxRequestBytes.")
+            .ValidateOnStart();
+        services.AddSingleton<OtlpCumulativeSeries>();
+        services.AddSingleton<OtlpReceiver>();
+        services.AddOtlpRateLimiting();
 
         services.AddSingleton<IRowStore>(sp =>
         {
@@ -128,6 +137,10 @@ public static class HealingGrainsHostingExtensions
         silo.AddRowStoreGrainStorage(GrainStorageNames.State);
         silo.AddRowStoreGrainStorage("PubSubStore");
         silo.AddMemoryStreams(HealingStreams.ProviderName);
+
+        // Trace context flows through grain calls, so Orleans' spans join the request that caused them.
+        silo.AddActivityPropagation();
+        silo.AddOperationsDashboard();
         return silo;
     }
 
@@ -150,11 +163,13 @@ public static class HealingGrainsHostingExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapTenantsApi();
         app.MapDeploymentsApi();
         app.MapTelemetryApi();
+        app.MapOtlpApi();
         app.MapFingerprintsApi();
         app.MapAdaptationsApi();
         app.MapModulesApi();

@@ -3,6 +3,7 @@ using HealingGrains.Abstractions.Contracts;
 using HealingGrains.Abstractions.Grains;
 using HealingGrains.Abstractions.Keys;
 using HealingGrains.Core.Security;
+using HealingGrains.Silo.Otlp;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -57,16 +58,33 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        await WriteProblemAsync("Unauthorized", "Send a valid key as 'Authorization: Bearer <key>'.");
+        const string detail = "Send a valid key as 'Authorization: Bearer <key>'.";
+        if (IsOtlp)
+        {
+            await OtlpResult.Error(StatusCodes.Status401Unauthorized, OtlpBody.EncodingOf(Request.ContentType), detail).ExecuteAsync(Context);
+            return;
+        }
+
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        await WriteProblemAsync("Unauthorized", detail);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        const string detail = "This key is not of the kind this call needs (operator, admin or ingest).";
+        if (IsOtlp)
+        {
+            await OtlpResult.Error(StatusCodes.Status403Forbidden, OtlpBody.EncodingOf(Request.ContentType), detail).ExecuteAsync(Context);
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        await WriteProblemAsync("Forbidden", "This key is not of the kind this call needs (operator, admin or ingest).");
+        await WriteProblemAsync("Forbidden", detail);
     }
+
+    // OTLP exporters expect the protocol's error body (google.rpc.Status), not problem details.
+    private bool IsOtlp => Request.Path.StartsWithSegments("/v1");
 
     private AuthenticateResult Success(System.Security.Claims.ClaimsPrincipal principal) =>
         AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));

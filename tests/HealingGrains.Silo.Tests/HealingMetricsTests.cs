@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using HealingGrains.Grains.Telemetry;
+
+namespace HealingGrains.Silo.Tests;
+
+/// <summary>The healing loop's own metrics move as the loop does (other tests run beside it, so counts are at least).</summary>
+[Collection(HostCollection.Name)]
+public sealed class HealingMetricsTests(HostFixture fixture)
+{
+    [Fact]
+    public async Task ProposalsDecisionsAndOutcomesAreCounted()
+    {
+        var measured = new ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == HealingMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measured.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        listener.Start();
+
+        var tenant = await fixture.NewTenantAsync();
+        await tenant.Admin.PutDeploymentAsync("shop-prod", "restart", "scale-out");
+        await tenant.Ingest.SendErrorsAsync("shop-prod", "Inventory timed out after 3000 ms");
+        var id = await PendingAsync(tenant);
+        (await tenant.Admin.PostAsJsonAsync($"/api/v1/actions/{id}/approve", new { comment = "go" }, Api.Ct)).EnsureSuccessStatusCode();
+        (await tenant.Ingest.PostAsJsonAsync($"/api/v1/actions/{id}/outcome", new { succeeded = true }, Api.Ct)).EnsureSuccessStatusCode();
+
+        await tenant.Ingest.SendErrorsAsync("shop-prod", "Disk quota exceeded on volume 7");
+        var second = await PendingAsync(tenant, except: id);
+        (await tenant.Admin.PostAsJsonAsync($"/api/v1/actions/{second}/reject", new { comment = "no" }, Api.Ct)).EnsureSuccessStatusCode();
+
+        foreach (var name in new[]
+        {
+            "healinggrains.events.ingested", "healinggrains.fingerprints.created", "healinggrains.actions.proposed",
+            "healinggrains.actions.approved", "healinggrains.actions.rejected", "healinggrains.actions.outcomes",
+        })
+        {
+            Assert.True(measured.GetValueOrDefault(name) >= 1, $"{name}: {measured.GetValueOrDefault(name)}");
+        }
+
+        Assert.True(measured.GetValueOrDefault("healinggrains.actions.proposed") >= 2);
+    }
+
+    private static async Task<string> PendingAsync(HostFixture.Tenant tenant, string? except = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var list = await (await tenant.Admin.GetAsync("/api/v1/actions?state=pending-approval", Api.Ct)).JsonAsync();
+            var id = list.EnumerateArray().Select(a => a.GetProperty("id").GetString()!).FirstOrDefault(a => a != except);
+            if (id is not null)
+            {
+                return id;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "No pending action was proposed.");
+            await Task.Delay(20, Api.Ct);
+        }
+    }
+}
