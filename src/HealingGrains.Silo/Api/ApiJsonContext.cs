@@ -6,6 +6,7 @@ namespace HealingGrains.Silo.Api;
 
 /// <summary>Source-generated JSON for the API's bodies: camelCase, enums as strings.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(CreateTenantRequest))]
 [JsonSerializable(typeof(TenantCreatedResponse))]
 [JsonSerializable(typeof(KeysResponse))]

@@ -31,6 +31,12 @@ internal static class JsonBody
             return (default, TooLarge());
         }
 
+        // System.Text.Json checks UTF-8 only where it decodes a string; a JsonElement taken whole would carry invalid text on.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer))
+        {
+            return (default, Problems.Invalid("$", "The body is not valid UTF-8."));
+        }
+
         try
         {
             var value = JsonSerializer.Deserialize(buffer.AsSpan(), type);

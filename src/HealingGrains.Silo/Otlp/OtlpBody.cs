@@ -119,7 +119,8 @@ internal static class OtlpBody
 
     private static string HexIdsToBase64(byte[] body)
     {
-        var root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 })
+        // Duplicate properties are refused while parsing (a JsonObject would throw on them later, while converting).
+        var root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false })
             ?? throw new FormatException("The body is JSON null; send an export request object.");
         Convert(root);
         return root.ToJsonString();

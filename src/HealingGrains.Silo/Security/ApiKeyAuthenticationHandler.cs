@@ -89,10 +89,14 @@ internal sealed class ApiKeyAuthenticationHandler(
     private AuthenticateResult Success(System.Security.Claims.ClaimsPrincipal principal) =>
         AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
 
-    private ValueTask WriteProblemAsync(string title, string detail) =>
-        problems.WriteAsync(new ProblemDetailsContext
+    // The problem-details service writes only what the Accept header allows; a client that accepts nothing it can write
+    // (Accept: text/csv) still gets the problem, as application/problem+json.
+    private async Task WriteProblemAsync(string title, string detail)
+    {
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = Response.StatusCode, Title = title, Detail = detail };
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem }))
         {
-            HttpContext = Context,
-            ProblemDetails = { Status = Response.StatusCode, Title = title, Detail = detail },
-        });
+            await Response.WriteAsJsonAsync(problem, Api.ApiJsonContext.Default.ProblemDetails, "application/problem+json");
+        }
+    }
 }
