@@ -139,10 +139,13 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
               secretRef: 'operator-key'
             }
           ]
+          // Startup and liveness ask /health/live (the process answers); readiness asks /health/ready (storage readable,
+          // this silo active in the cluster), so a replica that lost its storage or cluster stops getting traffic.
           probes: [
             {
               type: 'Startup'
-              tcpSocket: {
+              httpGet: {
+                path: '/health/live'
                 port: httpPort
               }
               periodSeconds: 5
@@ -150,7 +153,17 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             }
             {
               type: 'Liveness'
-              tcpSocket: {
+              httpGet: {
+                path: '/health/live'
+                port: httpPort
+              }
+              periodSeconds: 10
+              failureThreshold: 3
+            }
+            {
+              type: 'Readiness'
+              httpGet: {
+                path: '/health/ready'
                 port: httpPort
               }
               periodSeconds: 10

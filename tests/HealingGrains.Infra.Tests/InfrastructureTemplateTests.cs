@@ -260,6 +260,23 @@ public sealed partial class InfrastructureTemplateTests
         Assert.Equal("[parameters('siloReplicas')]", ArmTemplate.ModuleParameters(main, "silo")["replicas"]!["value"]!.ToString());
     }
 
+    [Fact]
+    public async Task TheProbesAskTheHostsHealthEndpoints()
+    {
+        var main = await Bicep.MainTemplateAsync();
+        var app = ArmTemplate.Single(main, "Microsoft.App/containerApps").Properties;
+
+        var probes = app["template"]!["containers"]![0]!["probes"]!.AsArray()
+            .ToDictionary(p => p!["type"]!.ToString(), p => p!["httpGet"]!["path"]!.ToString());
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["Startup"] = "/health/live",
+            ["Liveness"] = "/health/live",
+            ["Readiness"] = "/health/ready",
+        }, probes);
+    }
+
     internal static bool IsIdentityPrincipal(TemplateResource assignment) =>
         assignment.Properties["principalId"]!.ToString().Contains("Microsoft.ManagedIdentity/userAssignedIdentities", StringComparison.Ordinal)
         && assignment.Properties["principalType"]!.ToString() == "ServicePrincipal";
