@@ -7,7 +7,7 @@ namespace HealingGrains.Grains;
 
 /// <inheritdoc cref="IClassifierGrain"/>
 [ImplicitStreamSubscription(HealingStreams.DiagnosticsNamespace)]
-public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Models.ActiveModels models, TimeProvider time)
+public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Models.ActiveModels models, TimeProvider time, Telemetry.IngestPressure pressure)
     : Grain, IClassifierGrain, IAsyncObserver<DiagnosticBatch>, IStreamSubscriptionObserver
 {
     private long _processed;
@@ -22,7 +22,9 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
     /// <inheritdoc/>
     public async Task OnNextAsync(DiagnosticBatch item, StreamSequenceToken? token = null)
     {
-        Telemetry.HealingMetrics.Lag(time.GetUtcNow() - item.ReceivedAt);
+        var lag = time.GetUtcNow() - item.ReceivedAt;
+        Telemetry.HealingMetrics.Lag(lag);
+        pressure.Observe(lag);
         var key = this.GetPrimaryKeyString();
         var (tenantId, deployment) = DeploymentKey.Parse(key);
         var computed = new List<Computed>();

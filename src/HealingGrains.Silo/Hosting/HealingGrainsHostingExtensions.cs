@@ -57,6 +57,11 @@ public static class HealingGrainsHostingExtensions
         services.AddSingleton<OtlpCumulativeSeries>();
         services.AddSingleton<OtlpReceiver>();
         services.AddOtlpRateLimiting();
+        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section)
+            .Validate(
+                o => o.TenantRequestsPerSecond > 0 && o.TenantBurst > 0 && o.MaxConcurrentRequests > 0 && o.MaxStreamLag > TimeSpan.Zero,
+                "HealingGrains:Admission: TenantRequestsPerSecond, TenantBurst and MaxConcurrentRequests must be positive, MaxStreamLag a positive time (00:00:01).")
+            .ValidateOnStart();
 
         services.AddSingleton<IRowStore>(sp =>
         {
@@ -161,6 +166,7 @@ public static class HealingGrainsHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<AdmissionMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

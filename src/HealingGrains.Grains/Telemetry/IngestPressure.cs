@@ -1,0 +1,44 @@
+namespace HealingGrains.Grains.Telemetry;
+
+/// <summary>
+/// How far this process's stream processing lags behind ingestion: a moving average of the time from a batch's
+/// acceptance to its processing, as the classifier grains observe it. Admission control sheds new ingest while it is
+/// high, so that the streams' queues stop growing; an observation older than <see cref="Memory"/> no longer counts (a
+/// process that processes nothing has no lag to report).
+/// </summary>
+public sealed class IngestPressure(TimeProvider time)
+{
+    /// <summary>How long an observation counts.</summary>
+    public static readonly TimeSpan Memory = TimeSpan.FromSeconds(5);
+
+    // The weight of a new observation in the average: about the last ten batches.
+    private const double Weight = 0.1;
+
+    private readonly Lock _lock = new();
+    private double _lagSeconds;
+    private DateTimeOffset _observedAt = DateTimeOffset.MinValue;
+
+    /// <summary>Records one batch's lag.</summary>
+    public void Observe(TimeSpan lag)
+    {
+        var seconds = Math.Max(0, lag.TotalSeconds);
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            _lagSeconds = now - _observedAt > Memory ? seconds : (_lagSeconds * (1 - Weight)) + (seconds * Weight);
+            _observedAt = now;
+        }
+    }
+
+    /// <summary>The current lag: the average of recent observations, zero when there are none.</summary>
+    public TimeSpan Lag
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return time.GetUtcNow() - _observedAt > Memory ? TimeSpan.Zero : TimeSpan.FromSeconds(_lagSeconds);
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using HealingGrains.Core.Security;
+using HealingGrains.Grains.Telemetry;
+using HealingGrains.Silo.Otlp;
+using Microsoft.Extensions.Options;
+
+namespace HealingGrains.Silo.Hosting;
+
+/// <summary>
+/// How ingest is admitted under load (configuration section <c>HealingGrains:Admission</c>). Every limit is checked
+/// before the key is authenticated and the body read, so a shed request costs no grain call and no parsing.
+/// </summary>
+public sealed class AdmissionOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "HealingGrains:Admission";
+
+    /// <summary>Ingest requests per second one tenant may send, on average. Default: 2,000.</summary>
+    public int TenantRequestsPerSecond { get; set; } = 2_000;
+
+    /// <summary>How many ingest requests one tenant may send at once above its rate. Default: 4,000.</summary>
+    public int TenantBurst { get; set; } = 4_000;
+
+    /// <summary>Ingest requests this host works on at once, all tenants together; more are shed (503). Default: 256.</summary>
+    public int MaxConcurrentRequests { get; set; } = 256;
+
+    /// <summary>
+    /// The stream lag (acceptance to processing, a moving average) over which new ingest is shed (503) until processing
+    /// catches up: the bound on what waits in the streams' queues. Default: 5 seconds (a lag a busy host can show for
+    /// moments without being overloaded; lower it where ingest latency matters more than accepting bursts).
+    /// </summary>
+    public TimeSpan MaxStreamLag { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Admission control for the ingest endpoints (<c>POST /api/v1/telemetry</c>, <c>/v1/logs</c>, <c>/v1/metrics</c>,
+/// <c>/v1/traces</c>): over a tenant's rate, 429; over the host's concurrency or while processing lags, 503; both with
+/// <c>Retry-After</c>, as problem details or, on the OTLP paths, as an OTLP status.
+/// </summary>
+internal sealed class AdmissionMiddleware(RequestDelegate next, IOptions<AdmissionOptions> options, IngestPressure pressure) : IDisposable
+{
+    private readonly AdmissionOptions _options = options.Value;
+    private readonly PartitionedRateLimiter<string> _tenants = PartitionedRateLimiter.Create<string, string>(tenant =>
+        RateLimitPartition.GetTokenBucketLimiter(tenant, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.Value.TenantBurst,
+            TokensPerPeriod = Math.Max(1, options.Value.TenantRequestsPerSecond / 10),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    private int _inFlight;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!IsIngest(context.Request))
+        {
+            await next(context);
+            return;
+        }
+
+        if (pressure.Lag > _options.MaxStreamLag)
+        {
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(1),
+                $"Processing lags {pressure.Lag.TotalSeconds:0.0} s behind ingestion; this host takes no new events until it catches up. Retry after the delay in Retry-After.");
+            return;
+        }
+
+        using var lease = _tenants.AttemptAcquire(TenantOf(context.Request));
+        if (!lease.IsAcquired)
+        {
+            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var delay) ? delay : TimeSpan.FromSeconds(1);
+            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, retryAfter,
+                $"This tenant sends more than {_options.TenantRequestsPerSecond} ingest requests per second; retry after the delay in Retry-After, or send larger batches.");
+            return;
+        }
+
+        if (Interlocked.Increment(ref _inFlight) > _options.MaxConcurrentRequests)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(1),
+                "This host is at its limit of concurrent ingest requests; retry after the delay in Retry-After.");
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    public void Dispose() => _tenants.Dispose();
+
+    private static bool IsIngest(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method)
+        && (request.Path.Equals("/api/v1/telemetry", StringComparison.OrdinalIgnoreCase) || request.Path.StartsWithSegments("/v1"));
+
+    // The tenant a key names (keys carry their tenant's id); authentication comes later, so a forged key only spends the
+    // bucket of the tenant it names, or the shared one of keys that name none.
+    private static string TenantOf(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? ApiKeys.TryGetTenantId(header[7..].Trim()) ?? ""
+            : "";
+    }
+
+    private static async Task RefuseAsync(HttpContext context, int status, TimeSpan retryAfter, string detail)
+    {
+        if (context.Request.Path.StartsWithSegments("/v1"))
+        {
+            await OtlpResult.Error(status, OtlpBody.EncodingOf(context.Request.ContentType), detail, retryAfter).ExecuteAsync(context);
+            return;
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        await context.Response.WriteAsJsonAsync(
+            new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = status,
+                Title = status == StatusCodes.Status429TooManyRequests ? "Too many requests" : "Service busy",
+                Detail = detail,
+            },
+            Api.ApiJsonContext.Default.ProblemDetails,
+            "application/problem+json");
+    }
+}
