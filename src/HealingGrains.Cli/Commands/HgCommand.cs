@@ -15,6 +15,7 @@ internal static class HgCommand
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(FederationCommand.Create());
+        root.Subcommands.Add(LoadCommand.Create());
         return root;
     }
 
