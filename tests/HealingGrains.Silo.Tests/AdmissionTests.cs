@@ -8,7 +8,7 @@ public sealed class AdmissionTests : IAsyncLifetime
     private readonly HealingHost _host = new(HealingHost.NewDataDirectory(), HostFixture.OperatorKey, new Dictionary<string, string?>
     {
         ["HealingGrains:Admission:TenantRequestsPerSecond"] = "1",
-        ["HealingGrains:Admission:TenantBurst"] = "3",
+        ["HealingGrains:Admission:TenantBurst"] = "2",
     });
 
     public ValueTask InitializeAsync()
@@ -33,13 +33,11 @@ public sealed class AdmissionTests : IAsyncLifetime
         var (_, noisy) = await TenantAsync("noisy");
         var (_, quiet) = await TenantAsync("quiet");
 
-        var answers = new List<HttpResponseMessage>();
-        for (var i = 0; i < 6; i++)
-        {
-            answers.Add(await noisy.SendErrorsAsync("shop-prod", $"Order {i} failed"));
-        }
+        // Ten at once: two fit the burst, and at most a second's worth more can have been replenished meanwhile.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => noisy.SendErrorsAsync("shop-prod", $"Order {i} failed")));
 
-        Assert.Equal(HttpStatusCode.Accepted, answers[0].StatusCode);
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.Accepted);
+        Assert.True(answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests) >= 5, string.Join(", ", answers.Select(a => (int)a.StatusCode)));
         var refused = answers.First(a => a.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
         var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests);
@@ -47,8 +45,8 @@ public sealed class AdmissionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, (await quiet.SendErrorsAsync("shop-prod", "Order 1 failed")).StatusCode);
 
         // OTLP is ingest too, answered in its own protocol.
-        var otlp = await noisy.PostAsync("/v1/logs", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), Api.Ct);
-        Assert.Equal(HttpStatusCode.TooManyRequests, otlp.StatusCode);
+        var otlps = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => noisy.PostAsync("/v1/logs", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), Api.Ct)));
+        var otlp = otlps.First(o => o.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.True(otlp.Headers.Contains("Retry-After"));
         Assert.Equal("application/json", otlp.Content.Headers.ContentType?.MediaType);
     }

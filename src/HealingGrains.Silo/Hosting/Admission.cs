@@ -45,8 +45,8 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, IOptions<Admissi
         RateLimitPartition.GetTokenBucketLimiter(tenant, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = options.Value.TenantBurst,
-            TokensPerPeriod = Math.Max(1, options.Value.TenantRequestsPerSecond / 10),
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            TokensPerPeriod = options.Value.TenantRequestsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
             AutoReplenishment = true,
         }));
