@@ -1,0 +1,111 @@
+using Azure;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging;
+using Orleans.Providers.Streams.Common;
+using Orleans.Streams;
+
+namespace HealingGrains.Storage.Queues;
+
+/// <summary>
+/// Reads one Azure queue for a silo's pulling agent. A message read stays hidden from other silos for the visibility
+/// timeout; it is deleted only when the agent reports it delivered, so one the silo could not deliver, or lost by dying,
+/// is read again. The agent calls a receiver from one loop at a time, so it keeps no locks.
+/// </summary>
+public sealed partial class AzureQueueStreamReceiver(
+    Func<Task<QueueClient>> queue, QueueMessageCodec codec, TimeSpan visibilityTimeout, ILogger<AzureQueueStreamReceiver> logger) : IQueueAdapterReceiver
+{
+    // Azure returns at most 32 messages per receive call.
+    private const int MaxMessagesPerRead = 32;
+
+    private readonly SortedDictionary<long, Receipt> _pending = [];
+    private long _nextSequenceNumber;
+
+    /// <summary>Messages read and not yet reported delivered or failed.</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <inheritdoc/>
+    public async Task Initialize(TimeSpan timeout) => await queue();
+
+    /// <inheritdoc/>
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
+    {
+        var count = maxCount is <= 0 or > MaxMessagesPerRead ? MaxMessagesPerRead : maxCount;
+        var client = await queue();
+        var messages = (await client.ReceiveMessagesAsync(count, visibilityTimeout)).Value;
+        var batches = new List<IBatchContainer>(messages.Length);
+        foreach (var message in messages)
+        {
+            QueueMessageBody body;
+            try
+            {
+                body = codec.Decode(message.Body);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or Orleans.Serialization.SerializerException)
+            {
+                // A message no silo can read would come back forever: it is logged with its content and removed.
+                LogUnreadableMessage(logger, ex, client.Name, message.MessageId, message.Body.ToString());
+                await client.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                continue;
+            }
+
+            var sequenceNumber = _nextSequenceNumber++;
+            _pending.Add(sequenceNumber, new Receipt(message.MessageId, message.PopReceipt));
+            batches.Add(new QueueBatchContainer { Body = body, Token = new EventSequenceTokenV2(sequenceNumber) });
+        }
+
+        return batches;
+    }
+
+    /// <inheritdoc/>
+    public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var delivered = messages.Select(m => m.SequenceToken.SequenceNumber).ToHashSet();
+        var newest = delivered.Max();
+
+        // The agent reports the cache's oldest messages: those it leaves out up to the newest reported failed delivery.
+        // They are forgotten, not deleted, and come back after the visibility timeout.
+        var finished = _pending.Keys.TakeWhile(n => n <= newest).ToList();
+        var client = await queue();
+        foreach (var sequenceNumber in finished)
+        {
+            var receipt = _pending[sequenceNumber];
+            _pending.Remove(sequenceNumber);
+            if (!delivered.Contains(sequenceNumber))
+            {
+                continue;
+            }
+
+            try
+            {
+                await client.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // The visibility timeout ran out first and another read holds the message now: it is delivered again,
+                // and the consumers' deduplication drops the copy.
+                LogDeleteTooLate(logger, client.Name, receipt.MessageId);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task Shutdown(TimeSpan timeout)
+    {
+        // Messages read and not delivered are not deleted: they come back to whichever silo owns the queue next.
+        _pending.Clear();
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Removed unreadable message {MessageId} from stream queue {Queue}: {Content}")]
+    private static partial void LogUnreadableMessage(ILogger logger, Exception exception, string queue, string messageId, string content);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of stream queue {Queue} was hidden for longer than the visibility timeout before its delivery: it will be delivered again")]
+    private static partial void LogDeleteTooLate(ILogger logger, string queue, string messageId);
+
+    private sealed record Receipt(string MessageId, string PopReceipt);
+}
