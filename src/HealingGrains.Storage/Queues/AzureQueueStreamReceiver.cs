@@ -24,14 +24,20 @@ public sealed partial class AzureQueueStreamReceiver(
     public int PendingCount => _pending.Count;
 
     /// <inheritdoc/>
-    public async Task Initialize(TimeSpan timeout) => await queue();
+    public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
 
     /// <inheritdoc/>
-    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
+    public async Task Initialize(TimeSpan timeout, CancellationToken cancellationToken) => await queue();
+
+    /// <inheritdoc/>
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+    /// <inheritdoc/>
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
         var count = maxCount is <= 0 or > MaxMessagesPerRead ? MaxMessagesPerRead : maxCount;
         var client = await queue();
-        var messages = (await client.ReceiveMessagesAsync(count, visibilityTimeout)).Value;
+        var messages = (await client.ReceiveMessagesAsync(count, visibilityTimeout, cancellationToken)).Value;
         var batches = new List<IBatchContainer>(messages.Length);
         foreach (var message in messages)
         {
@@ -44,7 +50,7 @@ public sealed partial class AzureQueueStreamReceiver(
             {
                 // A message no silo can read would come back forever: it is logged with its content and removed.
                 LogUnreadableMessage(logger, ex, client.Name, message.MessageId, message.Body.ToString());
-                await client.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                await client.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 continue;
             }
 
@@ -57,7 +63,10 @@ public sealed partial class AzureQueueStreamReceiver(
     }
 
     /// <inheritdoc/>
-    public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages)
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => MessagesDeliveredAsync(messages, CancellationToken.None);
+
+    /// <inheritdoc/>
+    public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
         {
@@ -82,7 +91,7 @@ public sealed partial class AzureQueueStreamReceiver(
 
             try
             {
-                await client.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt);
+                await client.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
@@ -94,7 +103,10 @@ public sealed partial class AzureQueueStreamReceiver(
     }
 
     /// <inheritdoc/>
-    public Task Shutdown(TimeSpan timeout)
+    public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
+
+    /// <inheritdoc/>
+    public Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
     {
         // Messages read and not delivered are not deleted: they come back to whichever silo owns the queue next.
         _pending.Clear();
