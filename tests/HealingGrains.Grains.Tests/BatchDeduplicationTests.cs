@@ -14,7 +14,7 @@ public sealed class BatchDeduplicationTests(ClusterFixture fixture)
     [Fact]
     public async Task AFingerprintCountsABatchDeliveredAgainOnceEvenAfterReactivation()
     {
-        var fingerprint = fixture.Client.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TestIds.Tenant(), "f00d"));
+        var fingerprint = fixture.Client.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TestIds.Tenant(), "00000000000000fd"));
         var batch = Guid.NewGuid();
 
         Assert.True(await fingerprint.RecordAsync(Observation(batch, 3)));
@@ -31,7 +31,7 @@ public sealed class BatchDeduplicationTests(ClusterFixture fixture)
     [Fact]
     public async Task ObservationsWithoutABatchIdAreAlwaysCounted()
     {
-        var fingerprint = fixture.Client.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TestIds.Tenant(), "beef"));
+        var fingerprint = fixture.Client.GetGrain<IFingerprintGrain>(FingerprintKey.Format(TestIds.Tenant(), "000000000000beef"));
 
         await fingerprint.RecordAsync(Observation(Guid.Empty, 1));
         await fingerprint.RecordAsync(Observation(Guid.Empty, 1));
