@@ -126,6 +126,10 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
               value: tableEndpoint
             }
             {
+              name: 'HealingGrains__Streams__Provider'
+              value: 'AzureQueue'
+            }
+            {
               name: 'HealingGrains__Streams__ServiceUri'
               value: queueEndpoint
             }
@@ -186,6 +190,9 @@ output HealingGrains__Storage__Provider string = 'AzureTable'
 
 @description('HealingGrains:Storage:ServiceUri as set on the app.')
 output HealingGrains__Storage__ServiceUri string = tableEndpoint
+
+@description('HealingGrains:Streams:Provider as set on the app.')
+output HealingGrains__Streams__Provider string = 'AzureQueue'
 
 @description('HealingGrains:Streams:ServiceUri as set on the app.')
 output HealingGrains__Streams__ServiceUri string = queueEndpoint

@@ -218,6 +218,9 @@ output HealingGrains__Storage__Provider string = silo.outputs.HealingGrains__Sto
 @description('HealingGrains:Storage:ServiceUri of the silos: the table endpoint, used with managed identity.')
 output HealingGrains__Storage__ServiceUri string = silo.outputs.HealingGrains__Storage__ServiceUri
 
+@description('HealingGrains:Streams:Provider of the silos: the durable diagnostics stream.')
+output HealingGrains__Streams__Provider string = silo.outputs.HealingGrains__Streams__Provider
+
 @description('HealingGrains:Streams:ServiceUri of the silos: the queue endpoint of the durable stream, used with managed identity.')
 output HealingGrains__Streams__ServiceUri string = silo.outputs.HealingGrains__Streams__ServiceUri
 

@@ -37,7 +37,6 @@ public sealed class AppSettingsTests
         ["HealingGrains:Portal:Oidc:TenantClaim"] = "only with an authority",
         ["HealingGrains:Portal:Oidc:AdminRole"] = "only with an authority",
         ["HealingGrains:Healing:RandomSeed"] = "exploration is random in production",
-        ["HealingGrains:Streams:Provider"] = "Memory until the durable stream's queues are shown to drain under load (issue 13); the queue endpoint is already set",
         ["HealingGrains:Streams:ConnectionString"] = "connection strings need shared keys, which the account refuses; ServiceUri with the identity instead",
         ["HealingGrains:Streams:QueuePrefix"] = "the account belongs to this installation alone",
         ["HealingGrains:Streams:QueueCount"] = "8 queues spread the load of a few replicas; the count must stay stable while messages wait",
@@ -56,6 +55,8 @@ public sealed class AppSettingsTests
         Assert.True(result.Succeeded, string.Join("\n", result.Failures ?? []));
         Assert.Equal("AzureTable", options.Storage.Provider);
         Assert.Equal("Redis", options.Clustering.Provider);
+        Assert.Equal("AzureQueue", options.Streams.Provider);
+        Assert.NotNull(options.Streams.ServiceUri);
         Assert.NotNull(options.Storage.ServiceUri);
         Assert.False(string.IsNullOrEmpty(options.Clustering.ConnectionString));
         Assert.False(string.IsNullOrEmpty(options.Bootstrap.OperatorKey));

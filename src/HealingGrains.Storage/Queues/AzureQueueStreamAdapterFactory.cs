@@ -21,12 +21,13 @@ public sealed partial class AzureQueueStreamAdapterFactory : IQueueAdapterFactor
     private readonly QueueServiceClient _service;
     private readonly QueueMessageCodec _codec;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HashRingBasedStreamQueueMapper _mapper;
     private readonly SimpleQueueAdapterCache _cache;
     private readonly ConcurrentDictionary<QueueId, Lazy<Task<QueueClient>>> _queues = new();
 
-    public AzureQueueStreamAdapterFactory(string name, AzureQueueStreamOptions options, Serializer serializer, ILoggerFactory loggerFactory)
+    public AzureQueueStreamAdapterFactory(string name, AzureQueueStreamOptions options, Serializer serializer, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!AzureQueueStreamOptions.IsValidPrefix(options.QueuePrefix))
@@ -50,6 +51,7 @@ public sealed partial class AzureQueueStreamAdapterFactory : IQueueAdapterFactor
         _options = options;
         _codec = new QueueMessageCodec(serializer);
         _loggerFactory = loggerFactory;
+        _time = time ?? TimeProvider.System;
         _logger = loggerFactory.CreateLogger<AzureQueueStreamAdapterFactory>();
         _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = options.QueueCount }, name);
         _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions(), name, loggerFactory);
@@ -66,7 +68,7 @@ public sealed partial class AzureQueueStreamAdapterFactory : IQueueAdapterFactor
 
     /// <summary>The factory for <see cref="Orleans.Hosting.SiloBuilderStreamingExtensions.AddPersistentStreams"/>.</summary>
     public static AzureQueueStreamAdapterFactory Create(IServiceProvider services, string name, AzureQueueStreamOptions options) =>
-        new(name, options, services.GetRequiredService<Serializer>(), services.GetRequiredService<ILoggerFactory>());
+        new(name, options, services.GetRequiredService<Serializer>(), services.GetRequiredService<ILoggerFactory>(), services.GetService<TimeProvider>());
 
     /// <summary>The Azure queue that holds the messages of <paramref name="queueId"/>.</summary>
     public string QueueName(QueueId queueId) =>
@@ -87,7 +89,7 @@ public sealed partial class AzureQueueStreamAdapterFactory : IQueueAdapterFactor
 
     /// <inheritdoc/>
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
-        new AzureQueueStreamReceiver(() => QueueAsync(queueId), _codec, _options.VisibilityTimeout, _loggerFactory.CreateLogger<AzureQueueStreamReceiver>());
+        new AzureQueueStreamReceiver(() => QueueAsync(queueId), _codec, _options.VisibilityTimeout, _time, _loggerFactory.CreateLogger<AzureQueueStreamReceiver>());
 
     /// <inheritdoc/>
     public async Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)

@@ -7,17 +7,21 @@ using Orleans.Streams;
 namespace HealingGrains.Storage.Queues;
 
 /// <summary>
-/// Reads one Azure queue for a silo's pulling agent. A message read stays hidden from other silos for the visibility
-/// timeout; it is deleted only when the agent reports it delivered, so one the silo could not deliver, or lost by dying,
-/// is read again. The agent calls a receiver from one loop at a time, so it keeps no locks.
+/// Reads one Azure queue for a silo's pulling agent. A message read stays hidden for the visibility timeout, and the
+/// receiver extends that while the message waits in its silo's cache, so a backlog longer than the timeout is not read
+/// again; it is deleted only when the agent reports it delivered. A message the silo could not deliver, or held when it
+/// died, becomes visible again after the timeout and is read again. The agent calls a receiver from one loop at a time,
+/// so it keeps no locks.
 /// </summary>
 public sealed partial class AzureQueueStreamReceiver(
-    Func<Task<QueueClient>> queue, QueueMessageCodec codec, TimeSpan visibilityTimeout, ILogger<AzureQueueStreamReceiver> logger) : IQueueAdapterReceiver
+    Func<Task<QueueClient>> queue, QueueMessageCodec codec, TimeSpan visibilityTimeout, TimeProvider time, ILogger<AzureQueueStreamReceiver> logger)
+    : IQueueAdapterReceiver
 {
     // Azure returns at most 32 messages per receive call.
     private const int MaxMessagesPerRead = 32;
 
     private readonly SortedDictionary<long, Receipt> _pending = [];
+    private readonly Dictionary<string, long> _sequenceOf = new(StringComparer.Ordinal);
     private long _nextSequenceNumber;
 
     /// <summary>Messages read and not yet reported delivered or failed.</summary>
@@ -37,6 +41,7 @@ public sealed partial class AzureQueueStreamReceiver(
     {
         var count = maxCount is <= 0 or > MaxMessagesPerRead ? MaxMessagesPerRead : maxCount;
         var client = await queue();
+        await ExtendHiddenAsync(client, cancellationToken);
         var messages = (await client.ReceiveMessagesAsync(count, visibilityTimeout, cancellationToken)).Value;
         var batches = new List<IBatchContainer>(messages.Length);
         foreach (var message in messages)
@@ -54,8 +59,16 @@ public sealed partial class AzureQueueStreamReceiver(
                 continue;
             }
 
+            if (_sequenceOf.TryGetValue(message.MessageId, out var held))
+            {
+                // Read again because an extension came too late: the copy in the cache stands, under the new receipt.
+                _pending[held] = NewReceipt(message.MessageId, message.PopReceipt);
+                continue;
+            }
+
             var sequenceNumber = _nextSequenceNumber++;
-            _pending.Add(sequenceNumber, new Receipt(message.MessageId, message.PopReceipt));
+            _pending.Add(sequenceNumber, NewReceipt(message.MessageId, message.PopReceipt));
+            _sequenceOf[message.MessageId] = sequenceNumber;
             batches.Add(new QueueBatchContainer { Body = body, Token = new EventSequenceTokenV2(sequenceNumber) });
         }
 
@@ -84,6 +97,7 @@ public sealed partial class AzureQueueStreamReceiver(
         {
             var receipt = _pending[sequenceNumber];
             _pending.Remove(sequenceNumber);
+            _sequenceOf.Remove(receipt.MessageId);
             if (!delivered.Contains(sequenceNumber))
             {
                 continue;
@@ -110,8 +124,31 @@ public sealed partial class AzureQueueStreamReceiver(
     {
         // Messages read and not delivered are not deleted: they come back to whichever silo owns the queue next.
         _pending.Clear();
+        _sequenceOf.Clear();
         return Task.CompletedTask;
     }
+
+    // Halfway through its visibility timeout, a message still held is hidden for another timeout.
+    private async Task ExtendHiddenAsync(QueueClient client, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (sequenceNumber, receipt) in _pending.Where(p => p.Value.ExtendAt <= now).ToList())
+        {
+            try
+            {
+                var updated = await client.UpdateMessageAsync(receipt.MessageId, receipt.PopReceipt, visibilityTimeout: visibilityTimeout, cancellationToken: cancellationToken);
+                _pending[sequenceNumber] = NewReceipt(receipt.MessageId, updated.Value.PopReceipt);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Already visible and read again (here, and then the new receipt is kept, or by another silo).
+                LogExtendTooLate(logger, client.Name, receipt.MessageId);
+                _pending[sequenceNumber] = receipt with { ExtendAt = DateTimeOffset.MaxValue };
+            }
+        }
+    }
+
+    private Receipt NewReceipt(string messageId, string popReceipt) => new(messageId, popReceipt, time.GetUtcNow() + visibilityTimeout / 2);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Removed unreadable message {MessageId} from stream queue {Queue}: {Content}")]
     private static partial void LogUnreadableMessage(ILogger logger, Exception exception, string queue, string messageId, string content);
@@ -119,5 +156,8 @@ public sealed partial class AzureQueueStreamReceiver(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of stream queue {Queue} was hidden for longer than the visibility timeout before its delivery: it will be delivered again")]
     private static partial void LogDeleteTooLate(ILogger logger, string queue, string messageId);
 
-    private sealed record Receipt(string MessageId, string PopReceipt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of stream queue {Queue} became visible before its hiding was extended: it may be delivered again")]
+    private static partial void LogExtendTooLate(ILogger logger, string queue, string messageId);
+
+    private sealed record Receipt(string MessageId, string PopReceipt, DateTimeOffset ExtendAt);
 }
