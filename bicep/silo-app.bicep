@@ -30,6 +30,9 @@ param identityClientId string
 @description('Table service endpoint of the storage account (HealingGrains:Storage:ServiceUri).')
 param tableEndpoint string
 
+@description('Queue service endpoint of the storage account (HealingGrains:Streams:ServiceUri, the durable diagnostics stream).')
+param queueEndpoint string
+
 @description('Key Vault secret URI of the operator key (HealingGrains:Bootstrap:OperatorKey).')
 param operatorKeySecretUri string
 
@@ -123,6 +126,14 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
               value: tableEndpoint
             }
             {
+              name: 'HealingGrains__Streams__Provider'
+              value: 'AzureQueue'
+            }
+            {
+              name: 'HealingGrains__Streams__ServiceUri'
+              value: queueEndpoint
+            }
+            {
               name: 'HealingGrains__Clustering__Provider'
               value: 'Redis'
             }
@@ -192,6 +203,12 @@ output HealingGrains__Storage__Provider string = 'AzureTable'
 
 @description('HealingGrains:Storage:ServiceUri as set on the app.')
 output HealingGrains__Storage__ServiceUri string = tableEndpoint
+
+@description('HealingGrains:Streams:Provider as set on the app.')
+output HealingGrains__Streams__Provider string = 'AzureQueue'
+
+@description('HealingGrains:Streams:ServiceUri as set on the app.')
+output HealingGrains__Streams__ServiceUri string = queueEndpoint
 
 @description('HealingGrains:Clustering:Provider as set on the app.')
 output HealingGrains__Clustering__Provider string = 'Redis'

@@ -176,6 +176,7 @@ module silo '../bicep/silo-app.bicep' = {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     tableEndpoint: storage.outputs.tableEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
     operatorKeySecretUri: keyVault.outputs.operatorKeySecretUri
     redisConnectionStringSecretUri: redis.outputs.connectionStringSecretUri
     replicas: siloReplicas
@@ -216,6 +217,12 @@ output HealingGrains__Storage__Provider string = silo.outputs.HealingGrains__Sto
 
 @description('HealingGrains:Storage:ServiceUri of the silos: the table endpoint, used with managed identity.')
 output HealingGrains__Storage__ServiceUri string = silo.outputs.HealingGrains__Storage__ServiceUri
+
+@description('HealingGrains:Streams:Provider of the silos: the durable diagnostics stream.')
+output HealingGrains__Streams__Provider string = silo.outputs.HealingGrains__Streams__Provider
+
+@description('HealingGrains:Streams:ServiceUri of the silos: the queue endpoint of the durable stream, used with managed identity.')
+output HealingGrains__Streams__ServiceUri string = silo.outputs.HealingGrains__Streams__ServiceUri
 
 @description('HealingGrains:Clustering:Provider of the silos.')
 output HealingGrains__Clustering__Provider string = silo.outputs.HealingGrains__Clustering__Provider

@@ -32,7 +32,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Azurite (the Azure Table storage emulator) from npm, for the row store's contract tests on the Azure backend.
+# Azurite (the Azure Table and Queue storage emulator) from npm, for the row store's contract tests on the Azure backend
+# and the durable stream's tests.
 if [ ! -x .tools/azurite/node_modules/.bin/azurite-table ]; then
   echo "== installing azurite 3.37.0 (npm) under .tools/azurite"
   mkdir -p .tools/azurite

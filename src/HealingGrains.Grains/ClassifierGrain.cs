@@ -93,7 +93,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
 
         var recorded = await Task.WhenAll(observations.Select(async o =>
             (Id: o.Key, NewHere: await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, o.Key))
-                .RecordAsync(o.Value.Build()))));
+                .RecordAsync(o.Value.Build(item.BatchId)))));
 
         var deploymentGrain = GrainFactory.GetGrain<IDeploymentGrain>(key);
         var newHere = recorded.Where(r => r.NewHere).Select(r => r.Id).ToList();
@@ -227,8 +227,9 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
             }
         }
 
-        public FingerprintObservation Build() => new()
+        public FingerprintObservation Build(Guid batchId) => new()
         {
+            BatchId = batchId,
             Deployment = deployment,
             Template = _template,
             ExceptionType = first.ExceptionType,

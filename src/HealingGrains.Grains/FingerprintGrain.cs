@@ -14,6 +14,11 @@ public sealed partial class FingerprintGrain(
     public async Task<bool> RecordAsync(FingerprintObservation observation)
     {
         var state = fingerprint.State;
+        if (AppliedBatches.Contains(state.AppliedBatches, observation.BatchId))
+        {
+            return state.Deployments.Contains(observation.Deployment);
+        }
+
         var now = time.GetUtcNow();
         if (state.Count == 0)
         {
@@ -62,7 +67,19 @@ public sealed partial class FingerprintGrain(
 
         MinuteBuckets.Prune(state.PerMinute, now);
         var newDeployment = state.Deployments.Add(observation.Deployment);
-        await fingerprint.WriteStateAsync();
+        AppliedBatches.Add(state.AppliedBatches, observation.BatchId, now);
+        try
+        {
+            await fingerprint.WriteStateAsync();
+        }
+        catch
+        {
+            // The counts and the batch id are in memory but not stored: the stream delivers the batch again, and this
+            // activation must not take it for applied. The next one reads what was stored.
+            DeactivateOnIdle();
+            throw;
+        }
+
         return newDeployment;
     }
 

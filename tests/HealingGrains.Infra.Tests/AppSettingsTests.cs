@@ -15,6 +15,7 @@ public sealed class AppSettingsTests
     private static readonly Dictionary<string, string> SampleOfDeploymentValue = new(StringComparer.Ordinal)
     {
         ["HealingGrains__Storage__ServiceUri"] = "https://sthealing.table.core.windows.net/",
+        ["HealingGrains__Streams__ServiceUri"] = "https://sthealing.queue.core.windows.net/",
         ["AZURE_CLIENT_ID"] = "00000000-0000-0000-0000-000000000001",
         ["ASPNETCORE_URLS"] = "http://+:8080",
     };
@@ -36,6 +37,10 @@ public sealed class AppSettingsTests
         ["HealingGrains:Portal:Oidc:TenantClaim"] = "only with an authority",
         ["HealingGrains:Portal:Oidc:AdminRole"] = "only with an authority",
         ["HealingGrains:Healing:RandomSeed"] = "exploration is random in production",
+        ["HealingGrains:Streams:ConnectionString"] = "connection strings need shared keys, which the account refuses; ServiceUri with the identity instead",
+        ["HealingGrains:Streams:QueuePrefix"] = "the account belongs to this installation alone",
+        ["HealingGrains:Streams:QueueCount"] = "8 queues spread the load of a few replicas; the count must stay stable while messages wait",
+        ["HealingGrains:Streams:VisibilityTimeout"] = "30 s: longer than a batch's delivery, short enough to recover a dead replica's messages quickly",
     };
 
     [Fact]
@@ -50,6 +55,8 @@ public sealed class AppSettingsTests
         Assert.True(result.Succeeded, string.Join("\n", result.Failures ?? []));
         Assert.Equal("AzureTable", options.Storage.Provider);
         Assert.Equal("Redis", options.Clustering.Provider);
+        Assert.Equal("AzureQueue", options.Streams.Provider);
+        Assert.NotNull(options.Streams.ServiceUri);
         Assert.NotNull(options.Storage.ServiceUri);
         Assert.False(string.IsNullOrEmpty(options.Clustering.ConnectionString));
         Assert.False(string.IsNullOrEmpty(options.Bootstrap.OperatorKey));

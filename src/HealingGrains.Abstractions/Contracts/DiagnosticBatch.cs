@@ -9,4 +9,10 @@ public sealed class DiagnosticBatch
 
     /// <summary>The events, in the order they were sent.</summary>
     [Id(1)] public IReadOnlyList<DiagnosticEvent> Events { get; init; } = [];
+
+    /// <summary>
+    /// Names this batch at ingest, so that a consumer recognises it when a durable stream delivers it again; empty
+    /// for batches published before batch ids existed, which are never deduplicated.
+    /// </summary>
+    [Id(2)] public Guid BatchId { get; init; }
 }

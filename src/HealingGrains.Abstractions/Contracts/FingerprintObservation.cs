@@ -36,4 +36,7 @@ public sealed class FingerprintObservation
 
     /// <summary>The classifier version that gave <see cref="Category"/> (<c>ErrorClassifier/3</c>).</summary>
     [Id(10)] public string? CategoryModel { get; init; }
+
+    /// <summary>The ingested batch the occurrences came from; a fingerprint applies each batch once. Empty: no deduplication.</summary>
+    [Id(11)] public Guid BatchId { get; init; }
 }

@@ -5,7 +5,11 @@ namespace HealingGrains.Abstractions.Grains;
 /// <summary>One fingerprint of a tenant: template, counts, temporal buckets, deployments. Key: <c>tenant/fingerprint</c>.</summary>
 public interface IFingerprintGrain : IGrainWithStringKey
 {
-    /// <summary>Records occurrences; true when this is the first time the fingerprint is seen on that deployment.</summary>
+    /// <summary>
+    /// Records occurrences, once per <see cref="FingerprintObservation.BatchId"/>: true when this is the first time the
+    /// fingerprint is seen on that deployment, or when the batch was already applied (the caller may have died before it
+    /// told the deployment, and telling it again is harmless).
+    /// </summary>
     Task<bool> RecordAsync(FingerprintObservation observation);
 
     /// <summary>The fingerprint, or null when it has never occurred.</summary>

@@ -56,4 +56,7 @@ public sealed class FingerprintState
 
     /// <summary>Who gave the category: a classifier version (<c>ErrorClassifier/3</c>) or <c>admin:&lt;name&gt;</c>.</summary>
     [Id(16)] public string? CategorySource { get; set; }
+
+    /// <summary>The batches applied lately, oldest first, so that a batch a stream delivers again is not counted twice.</summary>
+    [Id(17)] public List<AppliedBatch> AppliedBatches { get; set; } = [];
 }

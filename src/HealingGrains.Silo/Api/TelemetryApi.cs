@@ -4,11 +4,12 @@ using HealingGrains.Abstractions.Grains;
 using HealingGrains.Abstractions.Keys;
 using HealingGrains.Grains.Telemetry;
 using HealingGrains.Silo.Security;
+using HealingGrains.Storage.Queues;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HealingGrains.Silo.Api;
 
-/// <summary><c>POST /api/v1/telemetry</c>: validates a batch and publishes it on the deployment's diagnostics stream.</summary>
+/// <summary><c>POST /api/v1/telemetry</c>: validates a batch and publishes it on the deployment's diagnostics stream, answering 202 once it is published.</summary>
 internal static class TelemetryApi
 {
     /// <summary>The most events one request may carry.</summary>
@@ -60,9 +61,22 @@ internal static class TelemetryApi
                 $"No deployment '{body.Deployment}' in this tenant: register it first with PUT /api/v1/deployments/{body.Deployment}.");
         }
 
-        await cluster.GetStreamProvider(HealingStreams.ProviderName)
-            .GetStream<DiagnosticBatch>(HealingStreams.Diagnostics(tenantId, body.Deployment!))
-            .OnNextAsync(new DiagnosticBatch { ReceivedAt = receivedAt, Events = events });
+        // 202 only once every batch is published: on the durable stream, that is when its queue message is stored.
+        var stream = cluster.GetStreamProvider(HealingStreams.ProviderName)
+            .GetStream<DiagnosticBatch>(HealingStreams.Diagnostics(tenantId, body.Deployment!));
+        foreach (var part in TelemetryParts.Split(receivedAt, events))
+        {
+            try
+            {
+                await stream.OnNextAsync(part);
+            }
+            catch (QueueMessageTooLargeException ex)
+            {
+                return Problems.Status(
+                    StatusCodes.Status413PayloadTooLarge, "Event too large",
+                    $"{ex.Message} Send very large events on their own or shorten their stack traces; events before it in this request may have been recorded.");
+            }
+        }
 
         HealingMetrics.Ingested(DiagnosticEventKind.Error, "api", events.Count(e => e.Kind == DiagnosticEventKind.Error));
         HealingMetrics.Ingested(DiagnosticEventKind.Metric, "api", events.Count(e => e.Kind == DiagnosticEventKind.Metric));

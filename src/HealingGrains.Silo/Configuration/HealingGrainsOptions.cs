@@ -22,6 +22,9 @@ public sealed class HealingGrainsOptions
     /// <summary>How silos find each other.</summary>
     public ClusteringSettings Clustering { get; set; } = new();
 
+    /// <summary>Where the diagnostics stream keeps accepted telemetry until it is processed.</summary>
+    public StreamsSettings Streams { get; set; } = new();
+
     /// <summary>Secrets the platform starts with.</summary>
     public BootstrapSettings Bootstrap { get; set; } = new();
 
@@ -49,6 +52,35 @@ public sealed class StorageSettings
 
     /// <summary>AzureTable: letters and digits before every table name. Default: none.</summary>
     public string TablePrefix { get; set; } = "";
+}
+
+/// <summary>
+/// Diagnostics stream settings (<c>HealingGrains:Streams</c>). The provider is chosen when the silo is built. With
+/// <c>Memory</c>, telemetry accepted by a silo that dies before processing it is lost; with <c>AzureQueue</c>, a 202 means
+/// the events are stored in an Azure Storage queue and will be counted exactly once (docs/architecture.md).
+/// </summary>
+public sealed class StreamsSettings
+{
+    /// <summary>The stream provider: <c>Memory</c> (default, in the silos' memory) or <c>AzureQueue</c> (durable).</summary>
+    public string Provider { get; set; } = "Memory";
+
+    /// <summary>AzureQueue: a connection string (Azurite, development). Default: none.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>AzureQueue: the queue service URI, authenticated with managed identity (<c>DefaultAzureCredential</c>). Default: none.</summary>
+    public Uri? ServiceUri { get; set; }
+
+    /// <summary>AzureQueue: the start of the queue names (<c>&lt;prefix&gt;-0</c> …): lowercase letters, digits, single hyphens. Default: <c>diagnostics</c>.</summary>
+    public string QueuePrefix { get; set; } = "diagnostics";
+
+    /// <summary>AzureQueue: how many queues the deployments' streams are spread over; never lower it while messages wait. Default: 8.</summary>
+    public int QueueCount { get; set; } = 8;
+
+    /// <summary>AzureQueue: how long a silo hides a message it read; after a silo dies, its messages come back after this. Default: 30 seconds.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether the durable Azure queue stream is selected.</summary>
+    public bool IsAzureQueue => string.Equals(Provider, "AzureQueue", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Clustering settings (<c>HealingGrains:Clustering</c>).</summary>

@@ -41,6 +41,8 @@ internal sealed class HealingGrainsOptionsValidator : IValidateOptions<HealingGr
                 break;
         }
 
+        ValidateStreams(options.Streams, failures);
+
         switch (options.Clustering.Provider.ToLowerInvariant())
         {
             case "localhost":
@@ -102,5 +104,43 @@ internal sealed class HealingGrainsOptionsValidator : IValidateOptions<HealingGr
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateStreams(StreamsSettings streams, List<string> failures)
+    {
+        if (string.Equals(streams.Provider, "Memory", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        if (!streams.IsAzureQueue)
+        {
+            failures.Add($"HealingGrains:Streams:Provider '{streams.Provider}' is not supported: use 'Memory' (embedded default) or 'AzureQueue' (durable).");
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(streams.ConnectionString) && streams.ServiceUri is null)
+        {
+            failures.Add("HealingGrains:Streams:Provider is 'AzureQueue' but neither HealingGrains:Streams:ServiceUri (managed identity, e.g. https://<account>.queue.core.windows.net) nor HealingGrains:Streams:ConnectionString (Azurite) is set: set one.");
+        }
+        else if (streams.ServiceUri is { } uri && (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add($"HealingGrains:Streams:ServiceUri '{uri}' must be an absolute https URL such as https://<account>.queue.core.windows.net.");
+        }
+
+        if (!Storage.Queues.AzureQueueStreamOptions.IsValidPrefix(streams.QueuePrefix))
+        {
+            failures.Add($"HealingGrains:Streams:QueuePrefix '{streams.QueuePrefix}' is not a valid start of an Azure queue name: use up to 56 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.");
+        }
+
+        if (streams.QueueCount is < 1 or > 1024)
+        {
+            failures.Add($"HealingGrains:Streams:QueueCount is {streams.QueueCount}: use 1 to 1024 (default 8); keep it stable while messages wait in the queues.");
+        }
+
+        if (streams.VisibilityTimeout < TimeSpan.FromSeconds(1) || streams.VisibilityTimeout > TimeSpan.FromDays(7))
+        {
+            failures.Add($"HealingGrains:Streams:VisibilityTimeout is {streams.VisibilityTimeout}: use from 00:00:01 to 7.00:00:00 (default 00:00:30).");
+        }
     }
 }

@@ -147,6 +147,7 @@ internal sealed partial class DemoService(
             .OnNextAsync(new DiagnosticBatch
             {
                 ReceivedAt = DateTimeOffset.UtcNow,
+                BatchId = Guid.NewGuid(),
                 Events = [new DiagnosticEvent
                 {
                     Kind = DiagnosticEventKind.Error,

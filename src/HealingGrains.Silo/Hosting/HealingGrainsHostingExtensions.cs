@@ -7,6 +7,7 @@ using HealingGrains.Silo.Configuration;
 using HealingGrains.Silo.Otlp;
 using HealingGrains.Silo.Security;
 using HealingGrains.Storage;
+using HealingGrains.Storage.Queues;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -112,7 +113,7 @@ public static class HealingGrainsHostingExtensions
         return builder;
     }
 
-    /// <summary>The co-hosted silo on the embedded default: localhost clustering, row-store state, memory streams.</summary>
+    /// <summary>The co-hosted silo: localhost or Redis clustering, row-store state, memory or Azure queue streams.</summary>
     public static ISiloBuilder AddHealingGrainsSilo(this ISiloBuilder silo)
     {
         // The membership provider is chosen when the silo is built; everything else is read from options lazily.
@@ -141,7 +142,26 @@ public static class HealingGrainsHostingExtensions
 
         silo.AddRowStoreGrainStorage(GrainStorageNames.State);
         silo.AddRowStoreGrainStorage("PubSubStore");
-        silo.AddMemoryStreams(HealingStreams.ProviderName);
+        var streams = silo.Configuration.GetSection($"{HealingGrainsOptions.Section}:Streams").Get<StreamsSettings>() ?? new StreamsSettings();
+        if (streams.IsAzureQueue)
+        {
+            silo.AddAzureQueueStreams(HealingStreams.ProviderName, sp =>
+            {
+                var settings = sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value.Streams;
+                return new AzureQueueStreamOptions
+                {
+                    ConnectionString = settings.ConnectionString,
+                    ServiceUri = settings.ServiceUri,
+                    QueuePrefix = settings.QueuePrefix,
+                    QueueCount = settings.QueueCount,
+                    VisibilityTimeout = settings.VisibilityTimeout,
+                };
+            });
+        }
+        else
+        {
+            silo.AddMemoryStreams(HealingStreams.ProviderName);
+        }
 
         // Trace context flows through grain calls, so Orleans' spans join the request that caused them.
         silo.AddActivityPropagation();

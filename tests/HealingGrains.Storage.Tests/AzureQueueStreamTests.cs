@@ -1,0 +1,135 @@
+using Azure.Storage.Queues;
+using HealingGrains.Storage.Queues;
+using HealingGrains.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Serialization;
+using Orleans.Streams;
+
+namespace HealingGrains.Storage.Tests;
+
+/// <summary>The Azure queue stream adapter on Azurite: what a silo's pulling agent sees; each test has queues of its own.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureQueueStreamTests(AzuriteFixture azurite)
+{
+    private static readonly Serializer Serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+
+    private readonly AzureQueueStreamOptions _options = new()
+    {
+        ConnectionString = azurite.ConnectionString,
+        QueuePrefix = "q" + Guid.NewGuid().ToString("N")[..10],
+        QueueCount = 2,
+        VisibilityTimeout = TimeSpan.FromSeconds(1),
+    };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AMessageComesBackUntilItsDeliveryIsReportedAndIsThenGone()
+    {
+        var factory = Factory();
+        var stream = StreamId.Create("diagnostics", "acme/shop-prod");
+        var queueId = factory.GetStreamQueueMapper().GetQueueForStream(stream);
+        await (await factory.CreateAdapter()).QueueMessageBatchAsync(stream, ["first", "second"], null, null);
+
+        // Silo A reads it and dies without reporting a delivery: silo B reads it again once it is visible again.
+        var a = await ReceiverAsync(factory, queueId);
+        var read = Assert.Single(await a.GetQueueMessagesAsync(32, Ct));
+        Assert.Equal(stream, read.StreamId);
+        Assert.Equal(["first", "second"], read.GetEvents<string>().Select(e => e.Item1));
+        var b = await ReceiverAsync(factory, queueId);
+        var again = await ReadUntilAsync(b);
+        Assert.Equal(["first", "second"], again.GetEvents<string>().Select(e => e.Item1));
+
+        await b.MessagesDeliveredAsync([again], Ct);
+
+        Assert.Equal(0, await ApproximateCountAsync(factory.QueueName(queueId)));
+        Assert.Equal(0, ((AzureQueueStreamReceiver)b).PendingCount);
+    }
+
+    [Fact]
+    public async Task AFailedDeliveryIsForgottenButNotDeleted()
+    {
+        var factory = Factory();
+        var stream = StreamId.Create("diagnostics", "acme/billing");
+        var queueId = factory.GetStreamQueueMapper().GetQueueForStream(stream);
+        var adapter = await factory.CreateAdapter();
+        await adapter.QueueMessageBatchAsync(stream, ["fails"], null, null);
+        await adapter.QueueMessageBatchAsync(stream, ["works"], null, null);
+        var receiver = await ReceiverAsync(factory, queueId);
+        var read = new List<IBatchContainer>();
+        while (read.Count < 2)
+        {
+            read.AddRange(await ReadUntilAsync(receiver, all: true));
+        }
+
+        // The agent reports the cache's oldest messages minus those whose delivery failed.
+        await receiver.MessagesDeliveredAsync([.. read.Where(b => b.GetEvents<string>().Single().Item1 == "works")], Ct);
+
+        Assert.Equal(0, ((AzureQueueStreamReceiver)receiver).PendingCount);
+        var back = await ReadUntilAsync(receiver);
+        Assert.Equal("fails", back.GetEvents<string>().Single().Item1);
+        await receiver.MessagesDeliveredAsync([back], Ct);
+        Assert.Equal(0, await ApproximateCountAsync(factory.QueueName(queueId)));
+    }
+
+    [Fact]
+    public async Task APublicationTooLargeForOneMessageIsRefusedAndNothingIsQueued()
+    {
+        var factory = Factory();
+        var stream = StreamId.Create("diagnostics", "acme/huge");
+        var queueId = factory.GetStreamQueueMapper().GetQueueForStream(stream);
+        var incompressible = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(60_000));
+
+        var adapter = await factory.CreateAdapter();
+
+        var refused = await Assert.ThrowsAsync<QueueMessageTooLargeException>(() => adapter.QueueMessageBatchAsync(stream, [incompressible], null, null));
+
+        Assert.Contains("at most", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await ApproximateCountAsync(factory.QueueName(queueId)));
+    }
+
+    [Fact]
+    public void NeedsAConnectionStringOrAServiceUriAndAValidPrefix()
+    {
+        Assert.Throws<ArgumentException>(() => new AzureQueueStreamAdapterFactory("s", new AzureQueueStreamOptions(), Serializer, NullLoggerFactory.Instance));
+        Assert.Throws<ArgumentException>(() => new AzureQueueStreamAdapterFactory(
+            "s", new AzureQueueStreamOptions { ConnectionString = azurite.ConnectionString, QueuePrefix = "Bad_Prefix" }, Serializer, NullLoggerFactory.Instance));
+    }
+
+    private AzureQueueStreamAdapterFactory Factory() => new("diagnostics", _options, Serializer, NullLoggerFactory.Instance);
+
+    private static async Task<IQueueAdapterReceiver> ReceiverAsync(AzureQueueStreamAdapterFactory factory, QueueId queueId)
+    {
+        var receiver = (await factory.CreateAdapter()).CreateReceiver(queueId);
+        await receiver.Initialize(TimeSpan.FromSeconds(10));
+        return receiver;
+    }
+
+    private static async Task<IBatchContainer> ReadUntilAsync(IQueueAdapterReceiver receiver) =>
+        Assert.Single(await ReadUntilAsync(receiver, all: false));
+
+    // Polls as a pulling agent does, until a hidden message is visible again.
+    private static async Task<IList<IBatchContainer>> ReadUntilAsync(IQueueAdapterReceiver receiver, bool all)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var read = await receiver.GetQueueMessagesAsync(all ? 32 : 1, Ct);
+            if (read.Count > 0)
+            {
+                return read;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the message did not come back after the visibility timeout");
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    // Counts hidden messages too: zero means deleted (or never sent), not merely invisible.
+    private async Task<int> ApproximateCountAsync(string queue)
+    {
+        var client = new QueueServiceClient(azurite.ConnectionString).GetQueueClient(queue);
+        return await client.ExistsAsync(Ct) ? (await client.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount : 0;
+    }
+}
