@@ -162,8 +162,9 @@ public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixtur
         });
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("retrying", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("gave up after 2 attempts", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("answer 000, retrying in 2s", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("gave up after 2 attempts: last answer 000 from http://127.0.0.1:9/api/v1/deployments/checkout-prod/versions",
+            result.StandardError, StringComparison.Ordinal);
     }
 
     private static Task<ProcessResult> RunHookAsync(string shell, string workingDirectory, Dictionary<string, string?> azdEnvironment)
