@@ -86,11 +86,13 @@ for ($attempt = 1; ; $attempt++) {
             exit 0
         }
         { $_ -in 0, 429, 503 } {
-            if ($attempt -ge $attempts) { Stop-Hook "gave up after $attempt attempts: last answer $status from $endpoint $detail" }
+            # No answer at all is 000, as curl reports it in the bash hook.
+            $answer = if ($status -eq 0) { '000' } else { "$status" }
+            if ($attempt -ge $attempts) { Stop-Hook "gave up after $attempt attempts: last answer $answer from $endpoint $detail" }
             $wait = 0
             if (-not ($retryAfter -and [int]::TryParse($retryAfter, [ref] $wait))) { $wait = $attempt * 2 }
             $wait = [Math]::Min($wait, 30)
-            [Console]::Error.WriteLine("healinggrains: answer $status, retrying in ${wait}s")
+            [Console]::Error.WriteLine("healinggrains: answer $answer, retrying in ${wait}s")
             Start-Sleep -Seconds $wait
             continue
         }

@@ -44,6 +44,16 @@ if [ ! -x .tools/azurite/node_modules/.bin/azurite-table ]; then
   fi
 fi
 
+# PowerShell 7 as a .NET tool from NuGet, to run the tenants' PowerShell azd hook (hooks/*.ps1) in the infra tests.
+if [ ! -x .tools/pwsh/pwsh ]; then
+  echo "== installing PowerShell 7.6.9 (dotnet tool) under .tools/pwsh"
+  if ! dotnet tool install --tool-path .tools/pwsh PowerShell --version 7.6.9 >/dev/null; then
+    echo "could not install PowerShell (dotnet tool install --tool-path .tools/pwsh PowerShell --version 7.6.9)"
+    failed=1
+    finish
+  fi
+fi
+
 echo "== build"
 if ! dotnet build HealingGrains.sln -c Release -nologo -clp:ErrorsOnly; then
   echo "build failed"

@@ -1,20 +1,28 @@
 namespace HealingGrains.Infra.Tests;
 
 /// <summary>
-/// hooks/healinggrains-register-version.sh run as azd runs a postdeploy hook (bash, azd's environment in its
-/// variables, the project as working directory) against a real host.
+/// hooks/healinggrains-register-version.sh (bash) and hooks/healinggrains-register-version.ps1 (PowerShell 7), each
+/// run as azd runs a postdeploy hook (azd's environment in its variables, the project as working directory) against a
+/// real host: every case runs once per shell, so both scripts must behave the same.
 /// </summary>
 public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
-    private static readonly string Script = Repository.PathOf("hooks", "healinggrains-register-version.sh");
+    private const string Bash = "bash";
 
-    [Fact]
-    public async Task RegistersTheTagAndCommitOfTheDeployedWorkTreeUnderTheAzdEnvironmentsName()
+    private const string PowerShell = "pwsh";
+
+    /// <summary>PowerShell from the NuGet .NET tool scripts/test.sh installs (there is no system pwsh to rely on).</summary>
+    private static readonly string PowerShellPath = Repository.PathOf(".tools", "pwsh", "pwsh");
+
+    [Theory]
+    [InlineData(Bash)]
+    [InlineData(PowerShell)]
+    public async Task RegistersTheTagAndCommitOfTheDeployedWorkTreeUnderTheAzdEnvironmentsName(string shell)
     {
         var (admin, ingest) = await fixture.NewTenantWithDeploymentAsync("checkout-prod");
         using var project = await GitProject.CreateAsync("v1.4.2");
 
-        var result = await RunHookAsync(project.Path, new()
+        var result = await RunHookAsync(shell, project.Path, new()
         {
             ["AZURE_ENV_NAME"] = "checkout-prod",
             ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString(),
@@ -29,14 +37,16 @@ public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixtur
         Assert.DoesNotContain(ingest, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task WithoutGitTheImageTagAzdDeployedAndThePipelinesCommitAreTheVersion()
+    [Theory]
+    [InlineData(Bash)]
+    [InlineData(PowerShell)]
+    public async Task WithoutGitTheImageTagAzdDeployedAndThePipelinesCommitAreTheVersion(string shell)
     {
         var (admin, ingest) = await fixture.NewTenantWithDeploymentAsync("checkout-staging");
         var folder = Directory.CreateTempSubdirectory("hg-hook-nogit");
         try
         {
-            var result = await RunHookAsync(folder.FullName, new()
+            var result = await RunHookAsync(shell, folder.FullName, new()
             {
                 ["AZURE_ENV_NAME"] = "staging",
                 ["HEALINGGRAINS_DEPLOYMENT"] = "checkout-staging",
@@ -58,13 +68,15 @@ public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixtur
         }
     }
 
-    [Fact]
-    public async Task AVersionWithQuotesAndBackslashesArrivesUnchanged()
+    [Theory]
+    [InlineData(Bash)]
+    [InlineData(PowerShell)]
+    public async Task AVersionWithQuotesAndBackslashesArrivesUnchanged(string shell)
     {
         var (admin, ingest) = await fixture.NewTenantWithDeploymentAsync("checkout-odd");
         using var project = await GitProject.CreateAsync("v2");
 
-        var result = await RunHookAsync(project.Path, new()
+        var result = await RunHookAsync(shell, project.Path, new()
         {
             ["AZURE_ENV_NAME"] = "checkout-odd",
             ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString(),
@@ -76,13 +88,15 @@ public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixtur
         Assert.Equal("2.0 \"rc\" \\ build", Assert.Single(await fixture.VersionsAsync("checkout-odd", admin))!["version"]!.ToString());
     }
 
-    [Fact]
-    public async Task AnUnregisteredDeploymentFailsTheHookWithHowToFixIt()
+    [Theory]
+    [InlineData(Bash)]
+    [InlineData(PowerShell)]
+    public async Task AnUnregisteredDeploymentFailsTheHookWithHowToFixIt(string shell)
     {
         var (admin, ingest) = await fixture.NewTenantWithDeploymentAsync("checkout-prod");
         using var project = await GitProject.CreateAsync("v1.0.0");
 
-        var result = await RunHookAsync(project.Path, new()
+        var result = await RunHookAsync(shell, project.Path, new()
         {
             ["AZURE_ENV_NAME"] = "checkout-dev",
             ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString(),
@@ -94,14 +108,16 @@ public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixtur
         Assert.Empty(await fixture.VersionsAsync("checkout-prod", admin));
     }
 
-    [Fact]
-    public async Task AnUnknownKeyFailsTheHookWithoutEchoingIt()
+    [Theory]
+    [InlineData(Bash)]
+    [InlineData(PowerShell)]
+    public async Task AnUnknownKeyFailsTheHookWithoutEchoingIt(string shell)
     {
         await fixture.NewTenantWithDeploymentAsync("checkout-prod");
         using var project = await GitProject.CreateAsync("v1.0.0");
         const string wrongKey = "hg_ingest_not-a-key-of-this-installation";
 
-        var result = await RunHookAsync(project.Path, new()
+        var result = await RunHookAsync(shell, project.Path, new()
         {
             ["AZURE_ENV_NAME"] = "checkout-prod",
             ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString(),
@@ -113,13 +129,15 @@ public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixtur
         Assert.DoesNotContain(wrongKey, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task MissingSettingsStopTheHookBeforeAnyCallAndSayWhatToSet()
+    [Theory]
+    [InlineData(Bash)]
+    [InlineData(PowerShell)]
+    public async Task MissingSettingsStopTheHookBeforeAnyCallAndSayWhatToSet(string shell)
     {
         using var project = await GitProject.CreateAsync("v1.0.0");
 
-        var noUrl = await RunHookAsync(project.Path, new() { ["AZURE_ENV_NAME"] = "checkout-prod", ["HEALINGGRAINS_INGEST_KEY"] = "k" });
-        var noKey = await RunHookAsync(project.Path, new() { ["AZURE_ENV_NAME"] = "checkout-prod", ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString() });
+        var noUrl = await RunHookAsync(shell, project.Path, new() { ["AZURE_ENV_NAME"] = "checkout-prod", ["HEALINGGRAINS_INGEST_KEY"] = "k" });
+        var noKey = await RunHookAsync(shell, project.Path, new() { ["AZURE_ENV_NAME"] = "checkout-prod", ["HEALINGGRAINS_URL"] = fixture.Host.Address.ToString() });
 
         Assert.Equal(2, noUrl.ExitCode);
         Assert.Contains("azd env set HEALINGGRAINS_URL", noUrl.StandardError, StringComparison.Ordinal);
@@ -127,12 +145,14 @@ public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixtur
         Assert.Contains("azd env set HEALINGGRAINS_INGEST_KEY", noKey.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AnUnreachableHostIsRetriedThenReported()
+    [Theory]
+    [InlineData(Bash)]
+    [InlineData(PowerShell)]
+    public async Task AnUnreachableHostIsRetriedThenReported(string shell)
     {
         using var project = await GitProject.CreateAsync("v1.0.0");
 
-        var result = await RunHookAsync(project.Path, new()
+        var result = await RunHookAsync(shell, project.Path, new()
         {
             ["AZURE_ENV_NAME"] = "checkout-prod",
             // A port nothing listens on: the connection is refused at once.
@@ -142,11 +162,12 @@ public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixtur
         });
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("retrying", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("gave up after 2 attempts", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("answer 000, retrying in 2s", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("gave up after 2 attempts: last answer 000 from http://127.0.0.1:9/api/v1/deployments/checkout-prod/versions",
+            result.StandardError, StringComparison.Ordinal);
     }
 
-    private static Task<ProcessResult> RunHookAsync(string workingDirectory, Dictionary<string, string?> azdEnvironment)
+    private static Task<ProcessResult> RunHookAsync(string shell, string workingDirectory, Dictionary<string, string?> azdEnvironment)
     {
         // Only what azd would pass: nothing of this machine's own pipeline variables or HealingGrains settings leaks in.
         foreach (var inherited in Environment.GetEnvironmentVariables().Keys.Cast<string>()
@@ -156,7 +177,25 @@ public sealed class RegisterVersionHookTests(HostFixture fixture) : IClassFixtur
             azdEnvironment.TryAdd(inherited, null);
         }
 
-        return ProcessRunner.RunAsync("bash", [Script], workingDirectory, azdEnvironment, TimeSpan.FromMinutes(1));
+        var (fileName, arguments) = shell switch
+        {
+            Bash => ("bash", new[] { Repository.PathOf("hooks", "healinggrains-register-version.sh") }),
+            PowerShell => (RequirePowerShell(), new[]
+            {
+                "-NoLogo", "-NoProfile", "-NonInteractive", "-File", Repository.PathOf("hooks", "healinggrains-register-version.ps1"),
+            }),
+            _ => throw new ArgumentOutOfRangeException(nameof(shell), shell, "bash or pwsh"),
+        };
+        return ProcessRunner.RunAsync(fileName, arguments, workingDirectory, azdEnvironment, TimeSpan.FromMinutes(1));
+    }
+
+    private static string RequirePowerShell()
+    {
+        Assert.True(
+            File.Exists(PowerShellPath),
+            $"PowerShell is not installed at {PowerShellPath}: run scripts/test.sh, which installs it "
+            + "(dotnet tool install --tool-path .tools/pwsh PowerShell --version 7.6.9).");
+        return PowerShellPath;
     }
 
     /// <summary>A throwaway git work tree with one commit and one tag, like a tenant's checkout.</summary>
