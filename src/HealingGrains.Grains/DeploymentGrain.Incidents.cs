@@ -280,7 +280,7 @@ public sealed partial class DeploymentGrain
             kind = rule.Kind;
             parameters = rule.Parameters;
             confidence = 0;
-            reasoning = RuleReasoning(rule, followsVersion);
+            reasoning = $"Fail-safe: {RuleBook.Reasoning(rule.Kind, rule.Rule, rule.Module, rule.Version, followsVersion)}";
             context = context.With(kind);
             risk = ActionRisk.Of(kind);
             riskSource = "intrinsic risk of the kind";
@@ -444,14 +444,6 @@ public sealed partial class DeploymentGrain
         }
 
         return predicted;
-    }
-
-    private static string RuleReasoning(ModuleMatch rule, string? followsVersion)
-    {
-        var why = rule.Kind == Recommender.RollbackKind && followsVersion is not null
-            ? $"the error first appeared right after version {followsVersion}; roll back"
-            : $"{rule.Kind} is the remedy it gives";
-        return $"Fail-safe: rule {rule.Rule} of module {rule.Module} {rule.Version}: {why}.";
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fail-safe: no module rule covers fingerprint {Fingerprint} with the kinds allowed here ({Allowed}); nothing is proposed.")]

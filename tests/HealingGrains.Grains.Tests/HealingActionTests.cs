@@ -163,7 +163,7 @@ public sealed class HealingActionTests(ClusterFixture fixture)
         Assert.Equal(ActionState.PendingApproval, action.State);
         Assert.Equal("builtin.rules@1.0.0", action.Evidence.Models["rules"]);
         Assert.Equal("builtin.rules 1.0.0, rule restart", action.Evidence.Rule);
-        Assert.StartsWith("Fail-safe: rule restart of module builtin.rules 1.0.0:", action.Reasoning, StringComparison.Ordinal);
+        Assert.StartsWith("Fail-safe: Rule restart of module builtin.rules 1.0.0:", action.Reasoning, StringComparison.Ordinal);
     }
 
     [Fact]

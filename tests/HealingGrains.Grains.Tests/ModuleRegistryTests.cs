@@ -183,7 +183,7 @@ public sealed class ModuleRegistryTests(ClusterFixture fixture)
         Assert.Equal(["rules"], cached.Evidence.Models.Keys);
         Assert.Equal("acme.cache@1.0.0", cached.Evidence.Models["rules"]);
         Assert.Equal("acme.cache 1.0.0, rule r", cached.Evidence.Rule);
-        Assert.StartsWith("Fail-safe: rule r of module acme.cache 1.0.0:", cached.Reasoning, StringComparison.Ordinal);
+        Assert.StartsWith("Fail-safe: Rule r of module acme.cache 1.0.0:", cached.Reasoning, StringComparison.Ordinal);
         await world.Action(cached.Id).RejectAsync("admin:test", null);
 
         // Rolled back to before the install: the built-in module decides again.

@@ -63,4 +63,20 @@ public sealed class HostileInputTests(HostFixture host)
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    [Fact]
+    public async Task AClientThatAcceptsNoProblemFormatStillGetsItsProblemAsJson()
+    {
+        var client = host.Client(null);
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "text/csv");
+
+        var unauthorized = await client.GetAsync("/api/v1/fingerprints", Api.Ct);
+        var missing = await client.GetAsync("/no/such/route", Api.Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        Assert.Equal("application/problem+json", unauthorized.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(401, (await unauthorized.JsonAsync()).GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+    }
 }

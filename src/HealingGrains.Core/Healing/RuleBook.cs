@@ -20,12 +20,18 @@ public static class RuleBook
         if (proposals.Count > 0)
         {
             var p = proposals[0];
-            var why = p.Kind == Recommender.RollbackKind && followsVersion is not null
-                ? $"the error first appeared right after version {followsVersion}; roll back"
-                : $"{p.Kind} is the first safe remedy";
-            return (p.Kind, $"Rule {p.Rule} of module {module.Id} {module.Version}: {why}.");
+            return (p.Kind, Reasoning(p.Kind, p.Rule, module.Id, module.Version.ToString(), followsVersion));
         }
 
         return null;
+    }
+
+    /// <summary>The sentence a rule-based proposal gives: which rule of which module, and why.</summary>
+    public static string Reasoning(string kind, string rule, string module, string version, string? followsVersion)
+    {
+        var why = kind == Recommender.RollbackKind && followsVersion is not null
+            ? $"the error first appeared right after version {followsVersion}; roll back"
+            : $"{kind} is the remedy it gives";
+        return $"Rule {rule} of module {module} {version}: {why}.";
     }
 }

@@ -121,14 +121,15 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, IOptions<Admissi
 
         context.Response.StatusCode = status;
         context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        await context.Response.WriteAsJsonAsync(
-            new Microsoft.AspNetCore.Mvc.ProblemDetails
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
             {
                 Status = status,
                 Title = status == StatusCodes.Status429TooManyRequests ? "Too many requests" : "Service busy",
                 Detail = detail,
             },
-            Api.ApiJsonContext.Default.ProblemDetails,
-            "application/problem+json");
+        });
     }
 }

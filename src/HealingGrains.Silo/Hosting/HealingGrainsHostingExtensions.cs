@@ -104,6 +104,7 @@ public static class HealingGrainsHostingExtensions
             .AddPolicy(HealingClaims.IngestPolicy, p => p.RequireClaim(HealingClaims.Kind, "ingest", "admin").RequireClaim(HealingClaims.Tenant));
 
         services.AddProblemDetails();
+        services.AddSingleton<IProblemDetailsWriter, FallbackProblemDetailsWriter>();
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddOpenApi();

@@ -89,14 +89,11 @@ internal sealed class ApiKeyAuthenticationHandler(
     private AuthenticateResult Success(System.Security.Claims.ClaimsPrincipal principal) =>
         AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
 
-    // The problem-details service writes only what the Accept header allows; a client that accepts nothing it can write
-    // (Accept: text/csv) still gets the problem, as application/problem+json.
-    private async Task WriteProblemAsync(string title, string detail)
-    {
-        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = Response.StatusCode, Title = title, Detail = detail };
-        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem }))
+    // Whatever the Accept header says: the last writer (FallbackProblemDetailsWriter) takes every request.
+    private ValueTask WriteProblemAsync(string title, string detail) =>
+        problems.WriteAsync(new ProblemDetailsContext
         {
-            await Response.WriteAsJsonAsync(problem, Api.ApiJsonContext.Default.ProblemDetails, "application/problem+json");
-        }
-    }
+            HttpContext = Context,
+            ProblemDetails = { Status = Response.StatusCode, Title = title, Detail = detail },
+        });
 }
