@@ -8,7 +8,7 @@ namespace HealingGrains.Grains;
 /// <inheritdoc cref="IClassifierGrain"/>
 [ImplicitStreamSubscription(HealingStreams.DiagnosticsNamespace)]
 public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Models.ActiveModels models, TimeProvider time, Telemetry.IngestPressure pressure)
-    : Grain, IClassifierGrain, IAsyncObserver<DiagnosticBatch>, IStreamSubscriptionObserver
+    : Grain, IClassifierGrain, IAsyncBatchObserver<DiagnosticBatch>, IStreamSubscriptionObserver
 {
     private long _processed;
 
@@ -17,22 +17,36 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
 
     /// <inheritdoc/>
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<DiagnosticBatch>().ResumeAsync(this);
+        await handleFactory.Create<DiagnosticBatch>().ResumeAsync((IAsyncBatchObserver<DiagnosticBatch>)this);
 
-    /// <inheritdoc/>
-    public async Task OnNextAsync(DiagnosticBatch item, StreamSequenceToken? token = null)
+    /// <summary>
+    /// Processes what the stream delivered at once: one request's batch when the deployment is quiet, the batches that
+    /// queued up behind the last delivery when it is busy (up to the pulling agent's batch size). They are processed as
+    /// one: one miner call, one grouping call, one call and one state write per fingerprint, however many batches.
+    /// Each fingerprint still learns which occurrences came from which batch, and applies each batch once.
+    /// </summary>
+    public async Task OnNextAsync(IList<SequentialItem<DiagnosticBatch>> items)
     {
-        var lag = time.GetUtcNow() - item.ReceivedAt;
-        Telemetry.HealingMetrics.Lag(lag);
+        var now = time.GetUtcNow();
+        var lag = TimeSpan.Zero;
+        foreach (var item in items)
+        {
+            var itemLag = now - item.Item.ReceivedAt;
+            Telemetry.HealingMetrics.Lag(itemLag);
+            lag = itemLag > lag ? itemLag : lag;
+        }
+
         pressure.Observe(lag);
         var key = this.GetPrimaryKeyString();
         var (tenantId, deployment) = DeploymentKey.Parse(key);
         var computed = new List<Computed>();
-        var toMine = new List<DiagnosticEvent>();
+        var toMine = new List<(DiagnosticEvent Event, Guid BatchId)>();
         List<MetricPoint>? metrics = null;
+        var eventCount = 0;
 
-        foreach (var e in item.Events)
+        foreach (var (e, batchId) in items.SelectMany(i => i.Item.Events.Select(e => (e, i.Item.BatchId))))
         {
+            eventCount++;
             if (e.Kind == DiagnosticEventKind.Metric)
             {
                 (metrics ??= []).Add(new MetricPoint { Name = e.Name!, Timestamp = e.Timestamp, Value = e.Value });
@@ -45,22 +59,23 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
                 if (stack.Frames.Count > 0)
                 {
                     var masked = VariableMasker.Mask(MinerText(e));
-                    computed.Add(new Computed(ErrorFingerprint.ForStack(e.ExceptionType, stack), masked, masked, FingerprintSource.Stack, e));
+                    computed.Add(new Computed(ErrorFingerprint.ForStack(e.ExceptionType, stack), masked, masked, FingerprintSource.Stack, e, batchId));
                     continue;
                 }
             }
 
-            toMine.Add(e);
+            toMine.Add((e, batchId));
         }
 
         if (toMine.Count > 0)
         {
-            var assignments = await GrainFactory.GetGrain<ITemplateMinerGrain>(tenantId)
-                .AssignAsync([.. toMine.Select(MinerText)]);
+            var assignments = await GrainFactory.Grain<ITemplateMinerGrain>(tenantId)
+                .AssignAsync([.. toMine.Select(m => MinerText(m.Event))]);
             for (var i = 0; i < toMine.Count; i++)
             {
+                var (e, batchId) = toMine[i];
                 computed.Add(new Computed(
-                    assignments[i].ClusterId, assignments[i].Template, VariableMasker.Mask(MinerText(toMine[i])), FingerprintSource.Template, toMine[i]));
+                    assignments[i].ClusterId, assignments[i].Template, VariableMasker.Mask(MinerText(e)), FingerprintSource.Template, e, batchId));
             }
         }
 
@@ -68,12 +83,12 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         var observations = new Dictionary<string, ObservationBuilder>(StringComparer.Ordinal);
         if (computed.Count > 0)
         {
-            var resolved = await GrainFactory.GetGrain<IFingerprintGroupingGrain>(tenantId)
+            var resolved = await GrainFactory.Grain<IFingerprintGroupingGrain>(tenantId)
                 .ResolveAsync([.. computed.Select(c => new GroupingQuery { FingerprintId = c.Id, MaskedText = c.MaskedText })]);
             for (var i = 0; i < computed.Count; i++)
             {
                 var (c, r) = (computed[i], resolved[i]);
-                Observe(observations, r.FingerprintId, r.Template ?? c.Template, c.Source, c.Event, deployment, r.Merged, r.Merged ? null : r.SplitFrom);
+                Observe(observations, r.FingerprintId, r.Template ?? c.Template, c.Source, c.Event, c.BatchId, deployment, r.Merged, r.Merged ? null : r.SplitFrom);
             }
         }
 
@@ -82,7 +97,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         // a classifier is active at all).
         if (observations.Count > 0
             && await models.ClassifierAsync() is { } classifier
-            && await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync() is { AiEnabled: true })
+            && await GrainFactory.Grain<ITenantGrain>(tenantId).GetPolicyAsync() is { AiEnabled: true })
         {
             foreach (var builder in observations.Values)
             {
@@ -92,10 +107,10 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         }
 
         var recorded = await Task.WhenAll(observations.Select(async o =>
-            (Id: o.Key, NewHere: await GrainFactory.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, o.Key))
-                .RecordAsync(o.Value.Build(item.BatchId)))));
+            (Id: o.Key, NewHere: await GrainFactory.Grain<IFingerprintGrain>(FingerprintKey.Format(tenantId, o.Key))
+                .RecordAsync(o.Value.Build()))));
 
-        var deploymentGrain = GrainFactory.GetGrain<IDeploymentGrain>(key);
+        var deploymentGrain = GrainFactory.Grain<IDeploymentGrain>(key);
         var newHere = recorded.Where(r => r.NewHere).Select(r => r.Id).ToList();
         if (newHere.Count > 0)
         {
@@ -120,8 +135,8 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
             })]);
         }
 
-        _processed += item.Events.Count;
-        LogBatchProcessed(logger, key, item.Events.Count, observations.Count);
+        _processed += eventCount;
+        LogBatchProcessed(logger, key, items.Count, eventCount, observations.Count);
     }
 
     /// <inheritdoc/>
@@ -146,7 +161,7 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
 
     private static void Observe(
         Dictionary<string, ObservationBuilder> observations, string id, string template, FingerprintSource source,
-        DiagnosticEvent e, string deployment, bool redirected, string? splitFrom)
+        DiagnosticEvent e, Guid batchId, string deployment, bool redirected, string? splitFrom)
     {
         if (!observations.TryGetValue(id, out var builder))
         {
@@ -154,11 +169,11 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
             observations.Add(id, builder);
         }
 
-        builder.Add(template, e, redirected, splitFrom);
+        builder.Add(template, e, batchId, redirected, splitFrom);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Classified {EventCount} events of {Deployment} into {FingerprintCount} fingerprints")]
-    private static partial void LogBatchProcessed(ILogger logger, string deployment, int eventCount, int fingerprintCount);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Classified {BatchCount} batches, {EventCount} events, of {Deployment} into {FingerprintCount} fingerprints")]
+    private static partial void LogBatchProcessed(ILogger logger, string deployment, int batchCount, int eventCount, int fingerprintCount);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The diagnostics stream of {Deployment} failed")]
     private static partial void LogStreamError(ILogger logger, Exception exception, string deployment);
@@ -190,14 +205,25 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         private const int MaxTerms = 64;
 
         private readonly List<DateTimeOffset> _occurredAt = [];
+        private readonly List<BatchPart> _parts = [];
         private readonly HashSet<string> _terms = new(StringComparer.Ordinal);
         private string _template = "";
         private bool _ownTemplate;
         private string? _version;
         private string? _splitFrom;
 
-        public void Add(string template, DiagnosticEvent e, bool redirected, string? splitFrom)
+        public void Add(string template, DiagnosticEvent e, Guid batchId, bool redirected, string? splitFrom)
         {
+            // Occurrences are added batch by batch in delivery order, so each batch's are one run.
+            if (_parts.Count > 0 && _parts[^1].BatchId == batchId)
+            {
+                _parts[^1] = _parts[^1] with { Count = _parts[^1].Count + 1 };
+            }
+            else
+            {
+                _parts.Add(new BatchPart(batchId, 1));
+            }
+
             var (at, version) = (e.Timestamp, e.Version);
             Term(e.Service);
             Term(e.Version);
@@ -227,9 +253,10 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
             }
         }
 
-        public FingerprintObservation Build(Guid batchId) => new()
+        public FingerprintObservation Build() => new()
         {
-            BatchId = batchId,
+            BatchId = _parts.Count == 1 ? _parts[0].BatchId : Guid.Empty,
+            Parts = _parts.Count == 1 ? [] : _parts,
             Deployment = deployment,
             Template = _template,
             ExceptionType = first.ExceptionType,
@@ -244,5 +271,5 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         };
     }
 
-    private sealed record Computed(string Id, string Template, string MaskedText, FingerprintSource Source, DiagnosticEvent Event);
+    private sealed record Computed(string Id, string Template, string MaskedText, FingerprintSource Source, DiagnosticEvent Event, Guid BatchId);
 }

@@ -44,6 +44,9 @@ public sealed partial class DeploymentGrain(
         deployment.State.Registered ? ToInfo(DeploymentKey.Parse(this.GetPrimaryKeyString()).Deployment) : null);
 
     /// <inheritdoc/>
+    public Task<bool> IsRegisteredAsync() => Task.FromResult(deployment.State.Registered);
+
+    /// <inheritdoc/>
     public async Task AddFingerprintsAsync(IReadOnlyList<string> fingerprintIds)
     {
         var added = false;

@@ -8,13 +8,68 @@ public sealed partial class FingerprintGrain(
     [PersistentState(stateName: "fingerprint", storageName: GrainStorageNames.State)] IPersistentState<FingerprintState> fingerprint,
     TimeProvider time,
     Recommender recommender,
-    HealingGrains.Storage.IRowStore rows) : Grain, IFingerprintGrain
+    HealingGrains.Storage.IRowStore rows,
+    Microsoft.Extensions.Options.IOptions<AppliedBatchWindow> batchWindow) : Grain, IFingerprintGrain
 {
+    private AppliedBatchLog? _applied;
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // State stored before the log was one block of bytes held its batches in a list: they move over, in order.
+        var state = fingerprint.State;
+        if (state.AppliedBatches.Count > 0)
+        {
+            var log = AppliedBatchLog.From(state.AppliedLog);
+            foreach (var applied in state.AppliedBatches)
+            {
+                log.Add([applied.BatchId], applied.AppliedAt, batchWindow.Value);
+            }
+
+            state.AppliedLog = log.ToBytes();
+            state.AppliedBatches.Clear();
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <inheritdoc/>
     public async Task<bool> RecordAsync(FingerprintObservation observation)
     {
         var state = fingerprint.State;
-        if (AppliedBatches.Contains(state.AppliedBatches, observation.BatchId))
+        var parts = observation.Parts is { Count: > 0 } given ? given : [new BatchPart(observation.BatchId, observation.OccurredAt.Count)];
+        if (parts.Sum(p => p.Count) != observation.OccurredAt.Count)
+        {
+            throw new ArgumentException("The batch parts do not add up to the occurrences.", nameof(observation));
+        }
+
+        // Occurrences of a batch this fingerprint already applied (a stream delivered it again) are left out.
+        var window = batchWindow.Value;
+        var log = _applied ??= window.Stored ? AppliedBatchLog.From(state.AppliedLog) : new AppliedBatchLog();
+        var fresh = new List<DateTimeOffset>(observation.OccurredAt.Count);
+        var applied = new List<Guid>(parts.Count);
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            // A batch's occurrences may come in more than one part (an admin's merge brings stack and template ones
+            // together): whether it was applied is decided on what was stored before this call.
+            if (!log.Contains(part.BatchId))
+            {
+                for (var i = offset; i < offset + part.Count; i++)
+                {
+                    fresh.Add(observation.OccurredAt[i]);
+                }
+
+                if (!applied.Contains(part.BatchId))
+                {
+                    applied.Add(part.BatchId);
+                }
+            }
+
+            offset += part.Count;
+        }
+
+        if (fresh.Count == 0 && observation.OccurredAt.Count > 0)
         {
             return state.Deployments.Contains(observation.Deployment);
         }
@@ -48,7 +103,7 @@ public sealed partial class FingerprintGrain(
         }
 
         state.LastVersion = observation.Version ?? state.LastVersion;
-        foreach (var at in observation.OccurredAt)
+        foreach (var at in fresh)
         {
             var clamped = at > now ? now : at;
             state.Count++;
@@ -67,15 +122,21 @@ public sealed partial class FingerprintGrain(
 
         MinuteBuckets.Prune(state.PerMinute, now);
         var newDeployment = state.Deployments.Add(observation.Deployment);
-        AppliedBatches.Add(state.AppliedBatches, observation.BatchId, now);
+        log.Add(applied, now, window);
+        if (window.Stored)
+        {
+            state.AppliedLog = log.ToBytes();
+        }
+
         try
         {
             await fingerprint.WriteStateAsync();
         }
         catch
         {
-            // The counts and the batch id are in memory but not stored: the stream delivers the batch again, and this
-            // activation must not take it for applied. The next one reads what was stored.
+            // The counts and the batch ids are in memory but not stored: the stream delivers the batches again, and this
+            // activation must not take them for applied. The next one reads what was stored.
+            _applied = null;
             DeactivateOnIdle();
             throw;
         }

@@ -1,19 +1,24 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace HealingGrains.Storage;
 
 /// <summary>
 /// The embedded row store: every table in one SQLite file (WAL journal), one row per (table, partition, row).
-/// Safe for many concurrent callers in one process: reads run in parallel, writes are serialised here rather than
-/// left to SQLite's busy-retry loop, which would spin under load.
+/// Safe for many concurrent callers in one process: reads run in parallel on pooled connections; writes go to one
+/// writer, which commits all the writes waiting at once in one transaction (group commit) rather than leaving them to
+/// SQLite's busy-retry loop, which would spin under load.
 /// </summary>
 public sealed class SqliteRowStore : IRowStore, IDisposable
 {
     private const int SqliteConstraint = 19;
 
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private const int MaxGroup = 512;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _writerLock = new();
+    private Task? _writer;
     private readonly Lazy<Task> _initialized;
 
     public SqliteRowStore(SqliteRowStoreOptions options)
@@ -47,78 +52,21 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<string> WriteAsync(
+    public Task<string> WriteAsync(
         string table, string partitionKey, string rowKey, ReadOnlyMemory<byte> data, string? expectedETag,
         CancellationToken cancellationToken = default)
     {
         Validate(table, partitionKey, rowKey);
         RowKeys.ValidatePayload(table, partitionKey, rowKey, data.Length);
-        var etag = NewETag();
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = expectedETag is null
-            ? "INSERT INTO rows (tbl, pk, rk, data, etag, updated) VALUES ($t, $p, $r, $d, $e, $u)"
-            : "UPDATE rows SET data = $d, etag = $e, updated = $u WHERE tbl = $t AND pk = $p AND rk = $r AND etag = $x";
-        command.Parameters.AddWithValue("$t", table);
-        command.Parameters.AddWithValue("$p", partitionKey);
-        command.Parameters.AddWithValue("$r", rowKey);
-        command.Parameters.Add("$d", SqliteType.Blob).Value = data.ToArray();
-        command.Parameters.AddWithValue("$e", etag);
-        command.Parameters.AddWithValue("$u", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        if (expectedETag is not null)
-        {
-            command.Parameters.AddWithValue("$x", expectedETag);
-        }
-
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            var changed = await command.ExecuteNonQueryAsync(cancellationToken);
-            if (changed == 0)
-            {
-                throw new RowConflictException(
-                    $"Row {table}/{partitionKey}/{rowKey} no longer has ETag {expectedETag}: it was changed or deleted by another writer.");
-            }
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
-        {
-            throw new RowConflictException($"Row {table}/{partitionKey}/{rowKey} already exists.", ex);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-
-        return etag;
+        return EnqueueAsync(new PendingWrite(table, partitionKey, rowKey, data.ToArray(), expectedETag, Delete: false, cancellationToken));
     }
 
     /// <inheritdoc/>
-    public async Task DeleteAsync(string table, string partitionKey, string rowKey, string expectedETag, CancellationToken cancellationToken = default)
+    public Task DeleteAsync(string table, string partitionKey, string rowKey, string expectedETag, CancellationToken cancellationToken = default)
     {
         Validate(table, partitionKey, rowKey);
         ArgumentException.ThrowIfNullOrEmpty(expectedETag);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = expectedETag == "*"
-            ? "DELETE FROM rows WHERE tbl = $t AND pk = $p AND rk = $r"
-            : "DELETE FROM rows WHERE tbl = $t AND pk = $p AND rk = $r AND etag = $x";
-        command.Parameters.AddWithValue("$t", table);
-        command.Parameters.AddWithValue("$p", partitionKey);
-        command.Parameters.AddWithValue("$r", rowKey);
-        command.Parameters.AddWithValue("$x", expectedETag);
-
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                throw new RowConflictException($"Row {table}/{partitionKey}/{rowKey} does not exist with ETag {expectedETag}.");
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        return EnqueueAsync(new PendingWrite(table, partitionKey, rowKey, null, expectedETag, Delete: true, cancellationToken));
     }
 
     /// <inheritdoc/>
@@ -149,7 +97,148 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _writeLock.Dispose();
+    public void Dispose()
+    {
+        _writes.Writer.TryComplete();
+        if (_writer is { } writer)
+        {
+            try
+            {
+                writer.GetAwaiter().GetResult();
+            }
+            catch (Exception)
+            {
+                // Every pending write was already answered with the writer's failure.
+            }
+        }
+    }
+
+    private Task<string> EnqueueAsync(PendingWrite write)
+    {
+        if (write.CancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<string>(write.CancellationToken);
+        }
+
+        lock (_writerLock)
+        {
+            _writer ??= Task.Run(WriteLoopAsync);
+        }
+
+        return _writes.Writer.TryWrite(write)
+            ? write.Done.Task
+            : Task.FromException<string>(new ObjectDisposedException(nameof(SqliteRowStore)));
+    }
+
+    // The one writer: every write waiting when it is free goes into one transaction, so many grains' state writes share
+    // one commit (one WAL sync) instead of paying one each, and no write waits on SQLite's busy loop. Each write keeps
+    // its own outcome: a conflict fails only that write. Callers learn the outcome after the commit.
+    private async Task WriteLoopAsync()
+    {
+        await _initialized.Value;
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        var statements = new WriteStatements(connection);
+        var group = new List<PendingWrite>(MaxGroup);
+        var reader = _writes.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync())
+            {
+                group.Clear();
+                while (group.Count < MaxGroup && reader.TryRead(out var write))
+                {
+                    if (write.CancellationToken.IsCancellationRequested)
+                    {
+                        write.Done.TrySetCanceled(write.CancellationToken);
+                        continue;
+                    }
+
+                    group.Add(write);
+                }
+
+                if (group.Count > 0)
+                {
+                    CommitGroup(connection, statements, group);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // The writer itself failed (its connection, say): nothing queued may wait for ever.
+            foreach (var write in group)
+            {
+                write.Done.TrySetException(ex);
+            }
+
+            while (reader.TryRead(out var write))
+            {
+                write.Done.TrySetException(ex);
+            }
+
+            lock (_writerLock)
+            {
+                _writer = null;
+            }
+
+            throw;
+        }
+        finally
+        {
+            statements.Dispose();
+        }
+    }
+
+    private static void CommitGroup(SqliteConnection connection, WriteStatements statements, List<PendingWrite> group)
+    {
+        var outcomes = new (string? ETag, Exception? Error)[group.Count];
+        try
+        {
+            using (var transaction = connection.BeginTransaction())
+            {
+                statements.Enlist(transaction);
+                for (var i = 0; i < group.Count; i++)
+                {
+                    outcomes[i] = statements.Apply(group[i]);
+                }
+
+                transaction.Commit();
+            }
+
+            for (var i = 0; i < group.Count; i++)
+            {
+                Complete(group[i], outcomes[i]);
+            }
+        }
+        catch (SqliteException) when (group.Count > 1)
+        {
+            // A statement failed in a way that ends the transaction (a full disk, an I/O error): nothing of the group was
+            // stored. Each write is tried again alone, so the failure reaches only the writes it belongs to.
+            foreach (var write in group)
+            {
+                CommitGroup(connection, statements, [write]);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var write in group)
+            {
+                write.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private static void Complete(PendingWrite write, (string? ETag, Exception? Error) outcome)
+    {
+        if (outcome.Error is { } error)
+        {
+            write.Done.TrySetException(error);
+        }
+        else
+        {
+            write.Done.TrySetResult(outcome.ETag!);
+        }
+    }
 
     private static void Validate(string table, string partitionKey, string rowKey)
     {
@@ -198,5 +287,106 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
             ) WITHOUT ROWID;
             """;
         await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed record PendingWrite(
+        string Table, string PartitionKey, string RowKey, byte[]? Data, string? ExpectedETag, bool Delete, CancellationToken CancellationToken)
+    {
+        public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    // The writer's statements, prepared once on its connection.
+    private sealed class WriteStatements : IDisposable
+    {
+        private readonly SqliteCommand _insert;
+        private readonly SqliteCommand _update;
+        private readonly SqliteCommand _delete;
+        private readonly SqliteCommand _deleteAny;
+
+        public WriteStatements(SqliteConnection connection)
+        {
+            _insert = Command(connection, "INSERT INTO rows (tbl, pk, rk, data, etag, updated) VALUES ($t, $p, $r, $d, $e, $u)", "$t", "$p", "$r", "$d", "$e", "$u");
+            _update = Command(connection, "UPDATE rows SET data = $d, etag = $e, updated = $u WHERE tbl = $t AND pk = $p AND rk = $r AND etag = $x", "$t", "$p", "$r", "$d", "$e", "$u", "$x");
+            _delete = Command(connection, "DELETE FROM rows WHERE tbl = $t AND pk = $p AND rk = $r AND etag = $x", "$t", "$p", "$r", "$x");
+            _deleteAny = Command(connection, "DELETE FROM rows WHERE tbl = $t AND pk = $p AND rk = $r", "$t", "$p", "$r");
+        }
+
+        public void Enlist(SqliteTransaction transaction)
+        {
+            foreach (var command in new[] { _insert, _update, _delete, _deleteAny })
+            {
+                command.Transaction = transaction;
+            }
+        }
+
+        public (string? ETag, Exception? Error) Apply(PendingWrite write)
+        {
+            var (table, pk, rk) = (write.Table, write.PartitionKey, write.RowKey);
+            if (write.Delete)
+            {
+                var any = write.ExpectedETag == "*";
+                var delete = any ? _deleteAny : _delete;
+                Bind(delete, table, pk, rk);
+                if (!any)
+                {
+                    delete.Parameters["$x"].Value = write.ExpectedETag;
+                }
+
+                return delete.ExecuteNonQuery() == 0
+                    ? (null, new RowConflictException($"Row {table}/{pk}/{rk} does not exist with ETag {write.ExpectedETag}."))
+                    : ("", null);
+            }
+
+            var etag = NewETag();
+            var command = write.ExpectedETag is null ? _insert : _update;
+            Bind(command, table, pk, rk);
+            command.Parameters["$d"].Value = write.Data;
+            command.Parameters["$e"].Value = etag;
+            command.Parameters["$u"].Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            if (write.ExpectedETag is not null)
+            {
+                command.Parameters["$x"].Value = write.ExpectedETag;
+            }
+
+            try
+            {
+                return command.ExecuteNonQuery() == 0
+                    ? (null, new RowConflictException(
+                        $"Row {table}/{pk}/{rk} no longer has ETag {write.ExpectedETag}: it was changed or deleted by another writer."))
+                    : (etag, null);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+            {
+                // A failed constraint ends only its statement; the transaction and the group go on.
+                return (null, new RowConflictException($"Row {table}/{pk}/{rk} already exists.", ex));
+            }
+        }
+
+        public void Dispose()
+        {
+            _insert.Dispose();
+            _update.Dispose();
+            _delete.Dispose();
+            _deleteAny.Dispose();
+        }
+
+        private static void Bind(SqliteCommand command, string table, string pk, string rk)
+        {
+            command.Parameters["$t"].Value = table;
+            command.Parameters["$p"].Value = pk;
+            command.Parameters["$r"].Value = rk;
+        }
+
+        private static SqliteCommand Command(SqliteConnection connection, string text, params string[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = text;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name, SqliteType = name switch { "$d" => SqliteType.Blob, "$u" => SqliteType.Integer, _ => SqliteType.Text } });
+            }
+
+            return command;
+        }
     }
 }

@@ -29,7 +29,8 @@ public class ClusterFixture : IAsyncLifetime
         {
             ConfigureStorage(silo);
             silo.AddMemoryGrainStorage("PubSubStore");
-            silo.AddMemoryStreams(HealingGrains.Abstractions.HealingStreams.ProviderName);
+            silo.AddMemoryStreams(HealingGrains.Abstractions.HealingStreams.ProviderName, stream => stream.ConfigurePullingAgent(agent =>
+                agent.Configure(o => o.BatchContainerBatchSize = HealingGrains.Abstractions.HealingStreams.DeliveryBatchSize)));
             silo.Services.AddSingleton<TimeProvider>(Time);
             silo.Services.AddSingleton(new Recommender());
             silo.Services.AddSingleton(new RandomSource(1234));

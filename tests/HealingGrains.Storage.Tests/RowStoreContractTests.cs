@@ -185,6 +185,33 @@ public abstract class RowStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ManyConcurrentWritesEachKeepTheirOwnOutcome()
+    {
+        // Writers in flight together (which a store may commit together): a conflict fails only its own write.
+        var rows = Enumerable.Range(0, 300).Select(i => $"row-{i:D3}").ToList();
+        var etags = await Task.WhenAll(rows.Select(row => Store.WriteAsync(Table, "many", row, Bytes($"{row} v1"), null, Ct)));
+
+        var outcomes = await Task.WhenAll(rows.Select(async (row, i) =>
+        {
+            try
+            {
+                await Store.WriteAsync(Table, "many", row, Bytes($"{row} v2"), i % 3 == 0 ? "stale" : etags[i], Ct);
+                return true;
+            }
+            catch (RowConflictException)
+            {
+                return false;
+            }
+        }));
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(i % 3 != 0, outcomes[i]);
+            Assert.Equal($"{rows[i]} {(i % 3 == 0 ? "v1" : "v2")}", Text((await Store.ReadAsync(Table, "many", rows[i], Ct))!.Data));
+        }
+    }
+
+    [Fact]
     public async Task OfConcurrentInsertersExactlyOneWins()
     {
         var attempts = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>

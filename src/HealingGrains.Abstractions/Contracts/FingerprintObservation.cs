@@ -39,4 +39,15 @@ public sealed class FingerprintObservation
 
     /// <summary>The ingested batch the occurrences came from; a fingerprint applies each batch once. Empty: no deduplication.</summary>
     [Id(11)] public Guid BatchId { get; init; }
+
+    /// <summary>
+    /// When the occurrences came from several ingested batches (a stream delivers what queued up together): each batch's
+    /// id and how many of <see cref="OccurredAt"/>, in order, are its; the fingerprint applies each batch once. Empty:
+    /// every occurrence is <see cref="BatchId"/>'s.
+    /// </summary>
+    [Id(12)] public IReadOnlyList<BatchPart> Parts { get; init; } = [];
 }
+
+/// <summary>The occurrences of one ingested batch within a <see cref="FingerprintObservation"/>.</summary>
+[GenerateSerializer, Immutable, Alias("HealingGrains.BatchPart")]
+public readonly record struct BatchPart([property: Id(0)] Guid BatchId, [property: Id(1)] int Count);

@@ -1,4 +1,5 @@
 using HealingGrains.Abstractions.Contracts;
+using Orleans.Concurrency;
 
 namespace HealingGrains.Abstractions.Grains;
 
@@ -10,6 +11,13 @@ public interface IDeploymentGrain : IGrainWithStringKey
 
     /// <summary>The deployment, or null when it was never registered.</summary>
     Task<DeploymentInfo?> GetAsync();
+
+    /// <summary>
+    /// Whether the deployment is registered: what ingest asks for every request. It reads one flag and never waits, so it
+    /// interleaves with whatever the grain is doing rather than queueing behind it.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> IsRegisteredAsync();
 
     /// <summary>Records fingerprints seen on this deployment.</summary>
     Task AddFingerprintsAsync(IReadOnlyList<string> fingerprintIds);

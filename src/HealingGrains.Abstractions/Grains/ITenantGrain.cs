@@ -1,4 +1,5 @@
 using HealingGrains.Abstractions.Contracts;
+using Orleans.Concurrency;
 using HealingGrains.Abstractions.State;
 
 namespace HealingGrains.Abstractions.Grains;
@@ -13,6 +14,7 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<TenantInfo?> GetAsync();
 
     /// <summary>The kind of the key with this SHA-256 hash, or null when it is not one of this tenant's keys.</summary>
+    [ReadOnly]
     Task<ApiKeyKind?> AuthenticateAsync(string keyHash);
 
     /// <summary>Issues new admin and ingest keys; the old ones stop working at once.</summary>
@@ -37,6 +39,7 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<PortalUser?> RecordSignInAsync(string userName, bool succeeded);
 
     /// <summary>The tenant's safety policy (a new tenant's: every action needs approval).</summary>
+    [ReadOnly]
     Task<PolicyInfo> GetPolicyAsync();
 
     /// <summary>Replaces the policy with <paramref name="policy"/> (its version is set here) and audits the change.</summary>

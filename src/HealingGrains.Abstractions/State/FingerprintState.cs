@@ -57,6 +57,12 @@ public sealed class FingerprintState
     /// <summary>Who gave the category: a classifier version (<c>ErrorClassifier/3</c>) or <c>admin:&lt;name&gt;</c>.</summary>
     [Id(16)] public string? CategorySource { get; set; }
 
-    /// <summary>The batches applied lately, oldest first, so that a batch a stream delivers again is not counted twice.</summary>
+    /// <summary>Superseded by <see cref="AppliedLog"/>: read once from state stored before it, then emptied.</summary>
     [Id(17)] public List<AppliedBatch> AppliedBatches { get; set; } = [];
+
+    /// <summary>
+    /// The batches applied lately, oldest first, so that a batch a stream delivers again is not counted twice: 20 bytes
+    /// an entry (the batch id, then the Unix second it was applied), one block to store.
+    /// </summary>
+    [Id(18)] public byte[] AppliedLog { get; set; } = [];
 }

@@ -61,7 +61,7 @@ internal static class FingerprintsApi
 
         var ids = await grains.FingerprintIdsAsync(tenantId, deployment);
         var infos = await Task.WhenAll(ids.Select(id =>
-            grains.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, id)).GetAsync()));
+            grains.Grain<IFingerprintGrain>(FingerprintKey.Format(tenantId, id)).GetAsync()));
 
         // A merged fingerprint is shown by its target, which absorbed its occurrences; it still answers by id.
         return TypedResults.Ok(infos.OfType<FingerprintInfo>()
@@ -77,7 +77,7 @@ internal static class FingerprintsApi
     {
         var tenantId = context.User.TenantId();
         var info = ResourceNames.IsValidFingerprintId(id)
-            ? await grains.GetGrain<IFingerprintGrain>(FingerprintKey.Format(tenantId, id)).GetAsync()
+            ? await grains.Grain<IFingerprintGrain>(FingerprintKey.Format(tenantId, id)).GetAsync()
             : null;
         if (info is null)
         {

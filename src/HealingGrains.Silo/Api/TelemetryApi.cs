@@ -55,7 +55,7 @@ internal static class TelemetryApi
 
         var tenantId = context.User.TenantId();
         var key = DeploymentKey.Format(tenantId, body.Deployment!);
-        if (await cluster.GetGrain<IDeploymentGrain>(key).GetAsync() is null)
+        if (!await cluster.Grain<IDeploymentGrain>(key).IsRegisteredAsync())
         {
             return Problems.NotFound(
                 $"No deployment '{body.Deployment}' in this tenant: register it first with PUT /api/v1/deployments/{body.Deployment}.");

@@ -50,7 +50,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown key.");
         }
 
-        var kind = await grains.GetGrain<ITenantGrain>(tenantId!).AuthenticateAsync(ApiKeys.Hash(key));
+        var kind = await grains.Grain<ITenantGrain>(tenantId!).AuthenticateAsync(ApiKeys.Hash(key));
         return kind is null
             ? AuthenticateResult.Fail("Unknown key.")
             : Success(HealingClaims.Principal(kind.Value, tenantId));
