@@ -19,7 +19,7 @@ public enum DetectorKinds
     /// <summary>A two-sided CUSUM of the standardised points: a change too slow for the others.</summary>
     Change = 8,
 
-    /// <summary>A value beyond every value seen so far.</summary>
+    /// <summary>A value beyond every value seen so far (by more than <see cref="DetectorOptions.NoveltyMargin"/> noise spreads).</summary>
     Novelty = 16,
 
     /// <summary>All of them.</summary>
@@ -95,7 +95,7 @@ public sealed record Forecast(double Threshold, double Current, double SlopePerM
 /// probability among their own recent surprises (<see cref="TailProbability"/>): the point against a robust long-run
 /// level and spread; the mean of a short window against that level (a shift); the point against the same point one
 /// season ago, when the sampling interval gives the series a daily, hourly or weekly season; and a two-sided CUSUM (a
-/// change too slow for the others). A fifth, novelty, notes a value beyond every value seen before. The rarest of them
+/// change too slow for the others). A fifth, novelty, notes a value beyond every value seen before by more than a tenth of the noise. The rarest of them
 /// (statistical ones made <see cref="DetectorOptions.StatisticalPenalty"/> times less rare), corrected for the number
 /// of looks (Bonferroni), gives the anomaly probability. After an alarm the probabilities are halved for a while, so
 /// that one event raises one alarm. A trend (Holt's linear method) extrapolates when a threshold will be reached.
