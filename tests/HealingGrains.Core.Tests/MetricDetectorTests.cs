@@ -32,6 +32,24 @@ public sealed class MetricDetectorTests
     }
 
     [Fact]
+    public void ANewRecordWithinATenthOfTheNoiseIsNotNovelButOneBeyondItIs()
+    {
+        var random = new Random(4);
+        var values = Enumerable.Range(0, 2_000).Select(_ => 50 + (5 * Noise(random))).ToList();
+        var detector = new MetricDetector();
+        Run(detector, values);
+        var max = values.Max();
+
+        // Noise of spread ≈ 5: a record by 0.01 is what noise does; by 3 (0.6 of the noise) it is news.
+        var barely = detector.Update(Start + TimeSpan.FromDays(10), max + 0.01);
+        Assert.False(barely.Novel);
+        Assert.True(barely.Probability < 0.99, $"barely a record: {barely.Probability}");
+        var beyond = detector.Update(Start + TimeSpan.FromDays(10.1), max + 3);
+        Assert.True(beyond.Novel);
+        Assert.True(beyond.Probability >= 0.99, $"a record by 0.6 of the noise: {beyond.Probability}");
+    }
+
+    [Fact]
     public void ABrokenDailyPatternWithinTheUsualRangeIsFoundByTheSeasonalDetector()
     {
         // Five-minute points: a daily sine from 20 to 80. On day 5 the afternoon stays at the morning's low.
@@ -102,6 +120,7 @@ public sealed class MetricDetectorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => detector.Update(Start, double.PositiveInfinity));
         Assert.Throws<ArgumentException>(() => new MetricDetector(new DetectorOptions { Warmup = 1 }));
         Assert.Throws<ArgumentException>(() => new MetricDetector(new DetectorOptions { LevelRate = 0 }));
+        Assert.Throws<ArgumentException>(() => new MetricDetector(new DetectorOptions { NoveltyMargin = -1 }));
     }
 
     [Fact]

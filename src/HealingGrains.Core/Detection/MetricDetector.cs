@@ -19,7 +19,7 @@ public enum DetectorKinds
     /// <summary>A two-sided CUSUM of the standardised points: a change too slow for the others.</summary>
     Change = 8,
 
-    /// <summary>A value beyond every value seen so far.</summary>
+    /// <summary>A value beyond every value seen so far (by more than <see cref="DetectorOptions.NoveltyMargin"/> noise spreads).</summary>
     Novelty = 16,
 
     /// <summary>All of them.</summary>
@@ -52,6 +52,13 @@ public sealed record DetectorOptions
 
     /// <summary>The most points a season may span (its ring buffer). Default 2,016: a week of 5-minute points.</summary>
     public int MaxSeason { get; init; } = 2_016;
+
+    /// <summary>
+    /// How far, in noise spreads, a value must lie beyond every value seen before to be novel. Default 0.1: a new record
+    /// within a tenth of the noise (the smaller of the level's spread and, with a season, the spread of the differences
+    /// from one season ago) is what noise does now and then, not news.
+    /// </summary>
+    public double NoveltyMargin { get; init; } = 0.1;
 
     /// <summary>The CUSUM slack, in spreads. Default 0.5.</summary>
     public double ChangeSlack { get; init; } = 0.5;
@@ -88,7 +95,7 @@ public sealed record Forecast(double Threshold, double Current, double SlopePerM
 /// probability among their own recent surprises (<see cref="TailProbability"/>): the point against a robust long-run
 /// level and spread; the mean of a short window against that level (a shift); the point against the same point one
 /// season ago, when the sampling interval gives the series a daily, hourly or weekly season; and a two-sided CUSUM (a
-/// change too slow for the others). A fifth, novelty, notes a value beyond every value seen before. The rarest of them
+/// change too slow for the others). A fifth, novelty, notes a value beyond every value seen before by more than a tenth of the noise. The rarest of them
 /// (statistical ones made <see cref="DetectorOptions.StatisticalPenalty"/> times less rare), corrected for the number
 /// of looks (Bonferroni), gives the anomaly probability. After an alarm the probabilities are halved for a while, so
 /// that one event raises one alarm. A trend (Holt's linear method) extrapolates when a threshold will be reached.
@@ -129,7 +136,8 @@ public sealed class MetricDetector
     {
         _options = options ?? new DetectorOptions();
         if (_options.Warmup < 2 || _options.ShortWindow < 1 || _options.MaxSeason < 2 || _options.Memory < 2 || _options.Refractory < 0
-            || _options.LevelRate is <= 0 or >= 1 || _options.TrendRate is <= 0 or >= 1 || _options.StatisticalPenalty < 1)
+            || _options.LevelRate is <= 0 or >= 1 || _options.TrendRate is <= 0 or >= 1 || _options.StatisticalPenalty < 1
+            || !(_options.NoveltyMargin >= 0))
         {
             throw new ArgumentException("Detector options out of range.", nameof(options));
         }
@@ -186,7 +194,10 @@ public sealed class MetricDetector
         _upper = Math.Max(0, _upper + clipped - _options.ChangeSlack);
         _lower = Math.Max(0, _lower - clipped - _options.ChangeSlack);
         var change = Math.Max(_upper, _lower) / 2;
-        var beyond = _max > _min ? Math.Max(value - _max, _min - value) / (_max - _min) : 0;
+        // Novel: beyond the range by more than the margin of noise (the seasonal differences' spread when there is a season).
+        var overshoot = Math.Max(value - _max, _min - value);
+        var noise = _ringWrites > _season && _seasonalSpread > 0 ? Math.Min(spread, Math.Max(_seasonalSpread, Floor(_mean))) : spread;
+        var beyond = _max > _min && overshoot > _options.NoveltyMargin * noise ? overshoot / (_max - _min) : 0;
 
         var score = new AnomalyScore(0, 1, 1, 1, 1, beyond > 0);
         if (_count > _options.Warmup)
