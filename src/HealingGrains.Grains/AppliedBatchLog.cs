@@ -43,11 +43,17 @@ public sealed class AppliedBatchLog
     /// <summary>Bytes per stored entry.</summary>
     public const int EntrySize = 20;
 
-    private readonly HashSet<Guid> _ids = [];
-    private readonly Queue<(Guid Id, DateTimeOffset At)> _order = new();
+    // Up to this many entries a scan of the array is as fast as a set, and an idle fingerprint (one or two batches in
+    // the last minute) keeps one small array rather than a set and a queue: a million of them are in memory at once.
+    private const int ScanLimit = 32;
+
+    private (Guid Id, DateTimeOffset At)[] _entries = [];
+    private int _start;
+    private int _count;
+    private HashSet<Guid>? _index;
 
     /// <summary>The number of batches remembered.</summary>
-    public int Count => _order.Count;
+    public int Count => _count;
 
     /// <summary>The log a stored byte log holds.</summary>
     public static AppliedBatchLog From(ReadOnlySpan<byte> stored)
@@ -56,9 +62,9 @@ public sealed class AppliedBatchLog
         for (var at = 0; at + EntrySize <= stored.Length; at += EntrySize)
         {
             var id = new Guid(stored.Slice(at, 16));
-            if (log._ids.Add(id))
+            if (!log.Contains(id))
             {
-                log._order.Enqueue((id, DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadUInt32LittleEndian(stored.Slice(at + 16, 4)))));
+                log.Append(id, DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadUInt32LittleEndian(stored.Slice(at + 16, 4))));
             }
         }
 
@@ -66,7 +72,28 @@ public sealed class AppliedBatchLog
     }
 
     /// <summary>Whether <paramref name="batchId"/> was applied; an empty id never was.</summary>
-    public bool Contains(Guid batchId) => batchId != Guid.Empty && _ids.Contains(batchId);
+    public bool Contains(Guid batchId)
+    {
+        if (batchId == Guid.Empty)
+        {
+            return false;
+        }
+
+        if (_index is { } index)
+        {
+            return index.Contains(batchId);
+        }
+
+        for (var i = _start; i < _start + _count; i++)
+        {
+            if (_entries[i].Id == batchId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Remembers <paramref name="batchIds"/> (not empty ones), and forgets what is both beyond the count and the age kept.</summary>
     public void Add(IEnumerable<Guid> batchIds, DateTimeOffset now, AppliedBatchWindow window)
@@ -75,32 +102,74 @@ public sealed class AppliedBatchLog
         ArgumentNullException.ThrowIfNull(window);
         foreach (var id in batchIds)
         {
-            if (id != Guid.Empty && _ids.Add(id))
+            if (id != Guid.Empty && !Contains(id))
             {
-                _order.Enqueue((id, now));
+                Append(id, now);
             }
         }
 
         var oldestKept = now - window.KeptByAge;
-        while (_order.Count > window.KeptByCount
-            && (_order.Count > window.MaxEntries || _order.Peek().At < oldestKept))
+        while (_count > window.KeptByCount && (_count > window.MaxEntries || _entries[_start].At < oldestKept))
         {
-            _ids.Remove(_order.Dequeue().Id);
+            _index?.Remove(_entries[_start].Id);
+            _entries[_start] = default;
+            _start++;
+            _count--;
+        }
+
+        if (_count == 0)
+        {
+            (_entries, _start, _index) = ([], 0, null);
+        }
+        else if (_count <= ScanLimit / 2)
+        {
+            _index = null;
         }
     }
 
     /// <summary>The stored form: 20 bytes an entry, oldest first.</summary>
     public byte[] ToBytes()
     {
-        var bytes = new byte[_order.Count * EntrySize];
-        var at = 0;
-        foreach (var (id, applied) in _order)
+        var bytes = new byte[_count * EntrySize];
+        for (var i = 0; i < _count; i++)
         {
+            var (id, applied) = _entries[_start + i];
+            var at = i * EntrySize;
             id.TryWriteBytes(bytes.AsSpan(at, 16));
             BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at + 16, 4), (uint)Math.Clamp(applied.ToUnixTimeSeconds(), 0, uint.MaxValue));
-            at += EntrySize;
         }
 
         return bytes;
+    }
+
+    private void Append(Guid id, DateTimeOffset at)
+    {
+        if (_start + _count == _entries.Length)
+        {
+            // Full at the end: move the live entries to the front, growing only when more than half are live.
+            var grown = _count * 2 >= _entries.Length ? new (Guid, DateTimeOffset)[Math.Max(2, _entries.Length * 2)] : _entries;
+            Array.Copy(_entries, _start, grown, 0, _count);
+            if (ReferenceEquals(grown, _entries))
+            {
+                Array.Clear(_entries, _count, _entries.Length - _count);
+            }
+
+            (_entries, _start) = (grown, 0);
+        }
+
+        _entries[_start + _count] = (id, at);
+        _count++;
+        if (_index is not null)
+        {
+            _index.Add(id);
+        }
+        else if (_count > ScanLimit)
+        {
+            _index = [];
+            for (var i = _start; i < _start + _count; i++)
+            {
+                _index.Add(_entries[i].Id);
+            }
+        }
     }
 }

@@ -18,18 +18,18 @@ public sealed partial class FingerprintGrain(
     {
         // State stored before the log was one block of bytes held its batches in a list: they move over, in order.
         var state = fingerprint.State;
-        if (state.AppliedBatches.Count > 0)
+        if (state.AppliedBatches is { Count: > 0 } former)
         {
             var log = AppliedBatchLog.From(state.AppliedLog);
-            foreach (var applied in state.AppliedBatches)
+            foreach (var applied in former)
             {
                 log.Add([applied.BatchId], applied.AppliedAt, batchWindow.Value);
             }
 
             state.AppliedLog = log.ToBytes();
-            state.AppliedBatches.Clear();
         }
 
+        state.AppliedBatches = null;
         return Task.CompletedTask;
     }
 

@@ -78,6 +78,13 @@ public static class GrainMemory
         var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"grains: {count:N0} active in {clock.Elapsed.TotalSeconds:0} s; managed heap {heap / 1073741824.0:0.00} GiB after a full compacting collection ({(heap - baseline) / (double)count:N0} bytes per grain over the {baseline / 1048576.0:N0} MiB before); GC heap size {info.HeapSizeBytes / 1073741824.0:0.00} GiB; working set {Environment.WorkingSet / 1073741824.0:0.00} GiB"));
+        if (Environment.GetEnvironmentVariable("HG_GRAINS_PAUSE") is { Length: > 0 } pause)
+        {
+            // Time to take a heap dump (dotnet-gcdump collect -p <pid>) with every grain still active.
+            Console.WriteLine($"grains: pausing {pause} s (pid {Environment.ProcessId})");
+            await Task.Delay(TimeSpan.FromSeconds(int.Parse(pause, CultureInfo.InvariantCulture)));
+        }
+
         await host.StopAsync();
         Directory.Delete(directory, recursive: true);
         return heap <= 4L * 1024 * 1024 * 1024 ? 0 : 1;

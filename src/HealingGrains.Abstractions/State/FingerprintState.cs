@@ -58,7 +58,7 @@ public sealed class FingerprintState
     [Id(16)] public string? CategorySource { get; set; }
 
     /// <summary>Superseded by <see cref="AppliedLog"/>: read once from state stored before it, then emptied.</summary>
-    [Id(17)] public List<AppliedBatch> AppliedBatches { get; set; } = [];
+    [Id(17)] public List<AppliedBatch>? AppliedBatches { get; set; }
 
     /// <summary>
     /// The batches applied lately, oldest first, so that a batch a stream delivers again is not counted twice: 20 bytes
