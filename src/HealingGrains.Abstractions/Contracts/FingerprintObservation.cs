@@ -1,7 +1,7 @@
 namespace HealingGrains.Abstractions.Contracts;
 
 /// <summary>The occurrences of one fingerprint within one diagnostics batch.</summary>
-[GenerateSerializer, Alias("HealingGrains.FingerprintObservation")]
+[GenerateSerializer, Immutable, Alias("HealingGrains.FingerprintObservation")]
 public sealed class FingerprintObservation
 {
     /// <summary>The deployment the occurrences came from.</summary>

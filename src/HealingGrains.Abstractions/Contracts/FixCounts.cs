@@ -56,7 +56,7 @@ public sealed class FingerprintFacts
 }
 
 /// <summary>A fingerprint that just occurred on a deployment.</summary>
-[GenerateSerializer, Alias("HealingGrains.FingerprintOccurrence")]
+[GenerateSerializer, Immutable, Alias("HealingGrains.FingerprintOccurrence")]
 public sealed class FingerprintOccurrence
 {
     [Id(0)] public required string Id { get; init; }

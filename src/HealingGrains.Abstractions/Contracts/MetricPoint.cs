@@ -1,7 +1,7 @@
 namespace HealingGrains.Abstractions.Contracts;
 
 /// <summary>One reported value of one metric.</summary>
-[GenerateSerializer, Alias("HealingGrains.MetricPoint")]
+[GenerateSerializer, Immutable, Alias("HealingGrains.MetricPoint")]
 public sealed class MetricPoint
 {
     /// <summary>The metric's name.</summary>

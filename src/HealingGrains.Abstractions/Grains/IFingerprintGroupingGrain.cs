@@ -38,7 +38,7 @@ public interface IFingerprintGroupingGrain : IGrainWithStringKey
 }
 
 /// <summary>One event to resolve: the fingerprint computed for it and its own masked text.</summary>
-[GenerateSerializer, Alias("HealingGrains.GroupingQuery")]
+[GenerateSerializer, Immutable, Alias("HealingGrains.GroupingQuery")]
 public sealed class GroupingQuery
 {
     /// <summary>The fingerprint id computed from the stack or by the template miner.</summary>
@@ -49,7 +49,7 @@ public sealed class GroupingQuery
 }
 
 /// <summary>Where an event lands after the tenant's grouping decisions.</summary>
-[GenerateSerializer, Alias("HealingGrains.GroupingResolution")]
+[GenerateSerializer, Immutable, Alias("HealingGrains.GroupingResolution")]
 public sealed class GroupingResolution
 {
     /// <summary>The final fingerprint id.</summary>

@@ -11,7 +11,7 @@ public interface ITemplateMinerGrain : IGrainWithStringKey
 }
 
 /// <summary>The cluster a message was assigned to and the cluster's template after the assignment.</summary>
-[GenerateSerializer, Alias("HealingGrains.TemplateAssignment")]
+[GenerateSerializer, Immutable, Alias("HealingGrains.TemplateAssignment")]
 public sealed class TemplateAssignment
 {
     /// <summary>The cluster id, which is the fingerprint id.</summary>
