@@ -136,6 +136,10 @@ public sealed class StorageOutageTests
             var allCounted = DateTime.UtcNow;
             var deploymentAfter = await (await admin.GetAsync("/api/v1/deployments/shop-prod", Api.Ct)).JsonAsync();
 
+            // The first host's log, for a look at what it answered and why.
+            var hostLog = Path.Combine(Path.GetTempPath(), $"hg-outage-{outage}.log");
+            await File.WriteAllTextAsync(hostLog, host.Log, Api.Ct);
+
             // What the host shows now is what storage holds: a new host process, on the same storage, shows the same.
             await host.KillAsync();
             await host.DisposeAsync();
@@ -149,6 +153,7 @@ public sealed class StorageOutageTests
             var answers = ingest.Answers;
             var duringOutage = answers.Where(a => a.SentAt >= down && a.AnsweredAt <= up).ToList();
             var firstAckAfter = answers.Where(a => a.SentAt >= back && a.Status == 202).Min(a => (DateTime?)a.AnsweredAt);
+            var lastRefusal = answers.Where(a => a.AnsweredAt >= back && a.Status != 202).Max(a => (DateTime?)a.AnsweredAt);
             var readyAgain = probes.Health.Where(p => p.SentAt >= back && p.Status == 200).Min(p => (DateTime?)p.AnsweredAt);
             output?.WriteLine(
                 $"{outage}: {answers.Count} ingest requests, {answers.Count(a => a.Status == 202)} acknowledged ({answers.Count(a => a.Status == 202 && a.SentAt < outageStart)} before, {answers.Count(a => a.Status == 202 && a.SentAt >= back)} after the outage); "
@@ -159,6 +164,14 @@ public sealed class StorageOutageTests
                 + $"storage back {(back - outageStart).TotalSeconds:F1} s after it went ({(back - up).TotalSeconds:F1} s to start); first 202 {Seconds(firstAckAfter, back)} and ready {Seconds(readyAgain, back)} after it was back; "
                 + $"all {ingest.Acknowledged.Count} acknowledged requests counted and queues empty {(allCounted - back).TotalSeconds:F1} s after; {counts.Count} fingerprints, {counts.Values.Sum()} events counted "
                 + $"({ingest.Unacknowledged.Count(r => counts.ContainsKey(Ingest.ExceptionType(r)))} of {ingest.Unacknowledged.Count} unacknowledged requests counted)");
+
+            output?.WriteLine($"last refusal {Seconds(lastRefusal, back)} after storage was back; why 503, during the outage: {Reasons(duringOutage)}; after it: {Reasons([.. answers.Where(a => a.SentAt >= back && a.Status == 503)])}; host log: {hostLog}");
+            output?.WriteLine("timeline (s from the outage's start: answers by status): " + string.Join("; ", answers
+                .GroupBy(a => (int)Math.Floor((a.SentAt - outageStart).TotalSeconds))
+                .OrderBy(g => g.Key)
+                .Select(g => $"{g.Key}: " + string.Join(" ", g.GroupBy(a => a.Status).Select(s => $"{s.Count()}×{s.Key}")))));
+            output?.WriteLine($"down at {(down - outageStart).TotalSeconds:F1} s, up at {(up - outageStart).TotalSeconds:F1} s, back at {(back - outageStart).TotalSeconds:F1} s; unacknowledged but counted: "
+                + string.Join(", ", answers.Where(a => a.Status != 202 && counts.ContainsKey(Ingest.ExceptionType(a.Request))).Select(a => $"#{a.Request} sent {(a.SentAt - outageStart).TotalSeconds:F1} s, {a.Status} after {a.Took.TotalMilliseconds:F0} ms")));
 
             // No answer but 202 and 503, none without Retry-After, none slower than the bound, none failed at the socket.
             Assert.All(answers, a => Assert.True(a.Status is 202 or 503, $"request {a.Request} was answered {a.Status}: {a.Body}"));
@@ -183,6 +196,7 @@ public sealed class StorageOutageTests
 
             // Back without a restart, within the bound.
             Assert.True(firstAckAfter is { } ack && ack - back <= RecoveryBound, $"no 202 within {RecoveryBound.TotalSeconds} s after storage was back");
+            Assert.True(lastRefusal is null || lastRefusal - back <= 2 * RecoveryBound, $"ingest was still refused {Seconds(lastRefusal, back)} after storage was back");
             Assert.True(readyAgain is { } ready && ready - back <= RecoveryBound, $"/health/ready was not 200 within {RecoveryBound.TotalSeconds} s after storage was back");
 
             // Every acknowledged request counted exactly once; what was not acknowledged may count, but once; nothing else.
@@ -220,6 +234,26 @@ public sealed class StorageOutageTests
 
     private static string Describe(IReadOnlyCollection<Answer> answers) =>
         answers.Count == 0 ? "none" : string.Join(", ", answers.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()}× {g.Key}"));
+
+    // The problem details' detail, by how often: which part of the host refused.
+    private static string Reasons(IReadOnlyCollection<Answer> answers) =>
+        answers.Count == 0 ? "none" : string.Join(" | ", answers
+            .GroupBy(a => Detail(a.Body))
+            .OrderByDescending(g => g.Count())
+            .Select(g => $"{g.Count()}× \"{g.Key}\""));
+
+    private static string Detail(string body)
+    {
+        try
+        {
+            var detail = JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString() ?? "";
+            return detail.Length > 60 ? detail[..60] : detail;
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return body.Length > 60 ? body[..60] : body;
+        }
+    }
 
     private static string Slowest(IReadOnlyCollection<Answer> answers) =>
         answers.Count == 0 ? "-" : $"{answers.Max(a => (a.Took).TotalMilliseconds):F0} ms";
