@@ -24,7 +24,20 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
     {
         var lag = time.GetUtcNow() - item.ReceivedAt;
         Telemetry.HealingMetrics.Lag(lag);
-        pressure.Observe(lag);
+        pressure.Observe(item.ReceivedAt);
+        try
+        {
+            await ProcessAsync(item);
+        }
+        catch
+        {
+            pressure.Failed();
+            throw;
+        }
+    }
+
+    private async Task ProcessAsync(DiagnosticBatch item)
+    {
         var key = this.GetPrimaryKeyString();
         var (tenantId, deployment) = DeploymentKey.Parse(key);
         var computed = new List<Computed>();

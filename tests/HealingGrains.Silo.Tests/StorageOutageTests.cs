@@ -27,6 +27,10 @@ public sealed class StorageOutageTests
     private static readonly TimeSpan AnswerBound =
         StorageRetry.WorstCase(StorageRetry.DefaultNetworkTimeout, StorageRetry.DefaultMaxRetries) + TimeSpan.FromSeconds(5);
 
+    // A call to a grain that is busy with a state write storage holds up waits for it (Orleans runs one call at a time):
+    // then the request is bounded by Orleans' response timeout (30 s), after which it is 503 too.
+    private static readonly TimeSpan BusyGrainBound = TimeSpan.FromSeconds(30) + TimeSpan.FromSeconds(5);
+
     // Ingest is acknowledged again within this after storage is back.
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(30);
 
@@ -97,7 +101,11 @@ public sealed class StorageOutageTests
 
             // An admin's change while storage is down is refused, and must not live on in the grain's memory.
             var change = await TimedAsync(() => admin.PutDeploymentAsync("shop-prod", "restart", "scale-out"));
-            await Task.Delay(OutageLength - (DateTime.UtcNow - outageStart), Api.Ct);
+            var rest = OutageLength - (DateTime.UtcNow - outageStart);
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.Delay(rest, Api.Ct);
+            }
             var up = DateTime.UtcNow;
             if (outage == Outage.Stopped)
             {
@@ -160,7 +168,7 @@ public sealed class StorageOutageTests
                 + $"{duringOutage.Count} sent and answered while storage was down: {Describe(duringOutage)}, slowest {Slowest(duringOutage)}; "
                 + $"all answers: {Describe(answers)}, slowest {Slowest(answers)}; admin change {change.Status} in {change.Took.TotalMilliseconds:F0} ms; "
                 + $"health during outage: {Describe(probes.Health.Where(p => p.SentAt >= down && p.AnsweredAt <= up).ToList())}; "
-                + $"reads during outage: {Describe(probes.Reads.Where(p => p.SentAt >= down && p.AnsweredAt <= up).ToList())}; "
+                + $"reads during outage: {Describe(probes.Reads.Where(p => p.SentAt >= down && p.AnsweredAt <= up).ToList())}, slowest {Slowest(probes.Reads)}; "
                 + $"storage back {(back - outageStart).TotalSeconds:F1} s after it went ({(back - up).TotalSeconds:F1} s to start); first 202 {Seconds(firstAckAfter, back)} and ready {Seconds(readyAgain, back)} after it was back; "
                 + $"all {ingest.Acknowledged.Count} acknowledged requests counted and queues empty {(allCounted - back).TotalSeconds:F1} s after; {counts.Count} fingerprints, {counts.Values.Sum()} events counted "
                 + $"({ingest.Unacknowledged.Count(r => counts.ContainsKey(Ingest.ExceptionType(r)))} of {ingest.Unacknowledged.Count} unacknowledged requests counted)");
@@ -176,14 +184,14 @@ public sealed class StorageOutageTests
             // No answer but 202 and 503, none without Retry-After, none slower than the bound, none failed at the socket.
             Assert.All(answers, a => Assert.True(a.Status is 202 or 503, $"request {a.Request} was answered {a.Status}: {a.Body}"));
             Assert.All(answers.Where(a => a.Status == 503), a => Assert.True(a.RetryAfter && a.Problem, $"request {a.Request}: 503 without Retry-After or problem details: {a.Body}"));
-            Assert.All(answers, a => Assert.True(a.Took <= AnswerBound, $"request {a.Request} took {(a.Took).TotalSeconds:F1} s"));
+            Assert.All(answers, a => Assert.True(a.Took <= AnswerBound, $"request {a.Request} took {a.Took.TotalSeconds:F1} s"));
 
             // While storage was down nothing was acknowledged, and every sender was told to come back later.
             Assert.True(duringOutage.Count >= Senders, $"only {duringOutage.Count} requests were sent and answered during the outage");
             Assert.All(duringOutage, a => Assert.Equal(503, a.Status));
             Assert.Equal(503, change.Status);
             Assert.True(change.RetryAfter && change.Problem, "the admin's change was 503 without Retry-After or problem details");
-            Assert.True(change.Took <= AnswerBound, $"the admin's change took {change.Took.TotalSeconds:F1} s");
+            Assert.True(change.Took <= BusyGrainBound, $"the admin's change took {change.Took.TotalSeconds:F1} s");
 
             // Not ready while storage was down; reads answered 200 (from memory) or 503, nothing else.
             var healthDuring = probes.Health.Where(p => p.SentAt >= down && p.AnsweredAt <= up).ToList();
@@ -192,7 +200,8 @@ public sealed class StorageOutageTests
             Assert.All(probes.Health, p => Assert.True(p.Status is 200 or 503, $"/health/ready answered {p.Status}"));
             Assert.All(probes.Reads, p => Assert.True(p.Status is 200 or 503, $"{p.What} answered {p.Status}: {p.Body}"));
             Assert.All(probes.Reads.Where(p => p.Status == 503), p => Assert.True(p.RetryAfter && p.Problem, $"{p.What}: 503 without Retry-After or problem details"));
-            Assert.All(probes.Reads.Concat(probes.Health), p => Assert.True(p.Took <= AnswerBound, $"{p.What} took {(p.Took).TotalSeconds:F1} s"));
+            Assert.All(probes.Health, p => Assert.True(p.Took <= AnswerBound, $"{p.What} took {p.Took.TotalSeconds:F1} s"));
+            Assert.All(probes.Reads, p => Assert.True(p.Took <= (p.What.StartsWith("/api/v1/fingerprints", StringComparison.Ordinal) ? BusyGrainBound : AnswerBound), $"{p.What} took {p.Took.TotalSeconds:F1} s"));
 
             // Back without a restart, within the bound.
             Assert.True(firstAckAfter is { } ack && ack - back <= RecoveryBound, $"no 202 within {RecoveryBound.TotalSeconds} s after storage was back");
