@@ -84,7 +84,7 @@ public sealed class StorageOutageTests
             var workers = Enumerable.Range(0, Senders).Select(_ => ingest.SendAsync(Client(host, ingestKey), stop.Token))
                 .Append(probes.RunAsync(Client(host, adminKey), stop.Token))
                 .ToList();
-            await WaitForAsync(() => ingest.AcknowledgedSince(DateTime.MinValue) >= 30, TimeSpan.FromSeconds(60), "30 requests acknowledged before the outage", workers);
+            await WaitForAsync(() => ingest.AcknowledgedSince(DateTime.MinValue) >= 30, TimeSpan.FromSeconds(120), "30 requests acknowledged before the outage", workers, ingest);
 
             // The outage. "down" is when storage is certainly unreachable; "up" when it is started or thawed again.
             var outageStart = DateTime.UtcNow;
@@ -117,7 +117,7 @@ public sealed class StorageOutageTests
             }
 
             var back = DateTime.UtcNow;
-            await WaitForAsync(() => ingest.AcknowledgedSince(back) >= 30, TimeSpan.FromSeconds(90), "30 requests acknowledged after the outage", workers);
+            await WaitForAsync(() => ingest.AcknowledgedSince(back) >= 30, TimeSpan.FromSeconds(90), "30 requests acknowledged after the outage", workers, ingest);
             await stop.CancelAsync();
             await Task.WhenAll(workers);
             Assert.False(host.HasExited, "the host process ended during the outage");
@@ -269,7 +269,7 @@ public sealed class StorageOutageTests
 
     private static string Seconds(DateTime? at, DateTime since) => at is { } t ? $"{(t - since).TotalSeconds:F1} s" : "never";
 
-    private static async Task WaitForAsync(Func<bool> done, TimeSpan patience, string what, IReadOnlyList<Task> workers)
+    private static async Task WaitForAsync(Func<bool> done, TimeSpan patience, string what, IReadOnlyList<Task> workers, Ingest ingest)
     {
         var deadline = DateTime.UtcNow + patience;
         while (!done())
@@ -280,7 +280,7 @@ public sealed class StorageOutageTests
                 await failed;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; answers so far: {Describe(ingest.Answers)}, why 503: {Reasons([.. ingest.Answers.Where(a => a.Status == 503)])}");
             await Task.Delay(50, Api.Ct);
         }
     }
