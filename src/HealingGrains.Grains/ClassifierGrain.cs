@@ -29,8 +29,10 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         {
             await ProcessAsync(item);
         }
-        catch
+        catch (Exception ex) when (ex is not TimeoutException)
         {
+            // A dependency failed (storage down): the batches accepted until now waited for it, not for a backlog.
+            // Not on a timeout: that is what an overloaded cluster answers, and then the lag is a backlog's.
             pressure.Failed();
             throw;
         }

@@ -5,7 +5,7 @@ namespace HealingGrains.Grains.Telemetry;
 /// acceptance to its processing, as the classifier grains observe it. Admission control sheds new ingest while it is
 /// high, so that the streams' queues stop growing; an observation older than <see cref="Memory"/> no longer counts (a
 /// process that processes nothing has no lag to report). A batch accepted before processing last failed (storage was
-/// down, a silo died) waited for that failure, not for a backlog: its lag is not observed, or a few batches held up by a
+/// down; a call's timeout, the sign of overload, does not count) waited for that failure, not for a backlog: its lag is not observed, or a few batches held up by a
 /// storage outage would keep new ingest shed long after storage is back, while nothing new is processed to dilute them.
 /// </summary>
 public sealed class IngestPressure(TimeProvider time)
