@@ -28,15 +28,33 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
     public async Task OnNextAsync(IList<SequentialItem<DiagnosticBatch>> items)
     {
         var now = time.GetUtcNow();
-        var lag = TimeSpan.Zero;
+        var oldest = DateTimeOffset.MaxValue;
         foreach (var item in items)
         {
-            var itemLag = now - item.Item.ReceivedAt;
-            Telemetry.HealingMetrics.Lag(itemLag);
-            lag = itemLag > lag ? itemLag : lag;
+            Telemetry.HealingMetrics.Lag(now - item.Item.ReceivedAt);
+            oldest = item.Item.ReceivedAt < oldest ? item.Item.ReceivedAt : oldest;
         }
 
-        pressure.Observe(lag);
+        if (items.Count > 0)
+        {
+            pressure.Observe(oldest);
+        }
+
+        try
+        {
+            await ProcessAsync(items);
+        }
+        catch (Exception ex) when (ex is not TimeoutException)
+        {
+            // A dependency failed (storage down): the batches accepted until now waited for it, not for a backlog.
+            // Not on a timeout: that is what an overloaded cluster answers, and then the lag is a backlog's.
+            pressure.Failed();
+            throw;
+        }
+    }
+
+    private async Task ProcessAsync(IList<SequentialItem<DiagnosticBatch>> items)
+    {
         var key = this.GetPrimaryKeyString();
         var (tenantId, deployment) = DeploymentKey.Parse(key);
         var computed = new List<Computed>();

@@ -28,10 +28,12 @@ public sealed class AzureTableRowStore : IRowStore
     public AzureTableRowStore(AzureTableRowStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var clientOptions = new TableClientOptions();
+        StorageRetry.Apply(clientOptions.Retry, options.NetworkTimeout, options.MaxRetries);
         _service = options switch
         {
-            { ConnectionString: { Length: > 0 } connection } => new TableServiceClient(connection),
-            { ServiceUri: { } uri } => new TableServiceClient(uri, new DefaultAzureCredential()),
+            { ConnectionString: { Length: > 0 } connection } => new TableServiceClient(connection, clientOptions),
+            { ServiceUri: { } uri } => new TableServiceClient(uri, new DefaultAzureCredential(), clientOptions),
             _ => throw new ArgumentException("Give the Azure Table row store a ConnectionString (Azurite) or a ServiceUri (managed identity).", nameof(options)),
         };
         if (options.TablePrefix.Any(c => !char.IsAsciiLetterOrDigit(c)))
@@ -260,10 +262,11 @@ public sealed class AzureTableRowStore : IRowStore
         {
             return await lazy.Value.WaitAsync(cancellationToken);
         }
-        catch (RequestFailedException)
+        catch (Exception) when (lazy.Value.IsFaulted || lazy.Value.IsCanceled)
         {
-            // A failed creation (the service was down) is not cached: the next call tries again.
-            _tables.TryRemove(table, out _);
+            // A failed creation (the service was down or did not answer: the SDK then throws an AggregateException of
+            // its attempts) is not cached, or the table would stay broken after the outage: the next call tries again.
+            _tables.TryRemove(new KeyValuePair<string, Lazy<Task<TableClient>>>(table, lazy));
             throw;
         }
     }

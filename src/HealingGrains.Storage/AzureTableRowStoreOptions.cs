@@ -11,4 +11,10 @@ public sealed class AzureTableRowStoreOptions
 
     /// <summary>Letters and digits put before every table name, so several installations can share an account. Default: none.</summary>
     public string TablePrefix { get; init; } = "";
+
+    /// <summary>How long one attempt may wait for the table service before it counts as failed. Default: 3 seconds.</summary>
+    public TimeSpan NetworkTimeout { get; init; } = StorageRetry.DefaultNetworkTimeout;
+
+    /// <summary>Retries after a failed attempt before the call fails. Default: 1.</summary>
+    public int MaxRetries { get; init; } = StorageRetry.DefaultMaxRetries;
 }

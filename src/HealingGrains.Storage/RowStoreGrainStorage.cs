@@ -7,8 +7,12 @@ namespace HealingGrains.Storage;
 /// Orleans grain storage on an <see cref="IRowStore"/>. Table <c>grainstate</c>; partition key: the escaped
 /// <c>serviceId/grainId</c> (one partition per grain); row key: the escaped state name. The payload is the Orleans
 /// binary serialization of the state, version-tolerant for <c>[GenerateSerializer]</c> types.
+/// A write or clear that fails (storage down or slow, or a stale ETag) deactivates the grain that asked for it: its
+/// memory then holds a change that is not stored, or an ETag that no longer matches (an attempt that timed out may still
+/// have been applied), and its next activation reads what storage really holds instead of diverging from it.
 /// </summary>
-public sealed class RowStoreGrainStorage(string name, IRowStore rows, IGrainStorageSerializer serializer, ClusterOptions cluster)
+public sealed class RowStoreGrainStorage(
+    string name, IRowStore rows, IGrainStorageSerializer serializer, ClusterOptions cluster, IGrainContextAccessor? grainContext = null)
     : IGrainStorage
 {
     /// <summary>The table that holds grain state.</summary>
@@ -45,11 +49,18 @@ public sealed class RowStoreGrainStorage(string name, IRowStore rows, IGrainStor
         }
         catch (RowConflictException ex)
         {
+            Reload(grainId, ex);
+
             // The row store's exception stays here: it is not an Orleans-serializable type and would turn the
             // caller's InconsistentStateException into a codec error on the way out of the grain.
             throw new InconsistentStateException(
                 $"State '{stateName}' of {grainId} in storage '{Name}' was changed by another writer; nothing was overwritten. {ex.Message}",
                 storedEtag: null, currentEtag: grainState.ETag);
+        }
+        catch (Exception ex)
+        {
+            Reload(grainId, ex);
+            throw;
         }
     }
 
@@ -64,9 +75,15 @@ public sealed class RowStoreGrainStorage(string name, IRowStore rows, IGrainStor
             }
             catch (RowConflictException ex)
             {
+                Reload(grainId, ex);
                 throw new InconsistentStateException(
                     $"State '{stateName}' of {grainId} in storage '{Name}' was changed by another writer; it was not cleared. {ex.Message}",
                     storedEtag: null, currentEtag: etag);
+            }
+            catch (Exception ex)
+            {
+                Reload(grainId, ex);
+                throw;
             }
         }
 
@@ -80,6 +97,17 @@ public sealed class RowStoreGrainStorage(string name, IRowStore rows, IGrainStor
 
     /// <summary>The row that holds one named state of a grain.</summary>
     public static string RowKeyFor(string stateName) => RowKeys.Escape(stateName);
+
+    // Deactivates the grain whose write failed, once its current call is done; the next call activates it again from
+    // storage. Only the grain itself is deactivated (a test calling the storage directly has no grain context).
+    private void Reload(GrainId grainId, Exception failure)
+    {
+        if (grainContext?.GrainContext is { } context && context.GrainId == grainId)
+        {
+            context.Deactivate(new DeactivationReason(
+                DeactivationReasonCode.ApplicationError, failure, $"A write of its state to storage '{Name}' failed; its next activation reads the stored state."));
+        }
+    }
 
     private static T CreateDefault<T>() => Activator.CreateInstance<T>();
 

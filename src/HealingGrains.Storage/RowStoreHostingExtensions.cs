@@ -21,7 +21,8 @@ public static class RowStoreHostingExtensions
             storageName,
             sp.GetRequiredService<IRowStore>(),
             new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
-            sp.GetRequiredService<IOptions<ClusterOptions>>().Value));
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value,
+            sp.GetService<IGrainContextAccessor>()));
         return builder;
     }
 }

@@ -27,6 +27,8 @@ public sealed class AppSettingsTests
         ["HealingGrains:DataDirectory"] = "nothing is written there: storage is AzureTable and the operator key is configured",
         ["HealingGrains:Storage:ConnectionString"] = "connection strings need shared keys, which the account refuses; ServiceUri with the identity instead",
         ["HealingGrains:Storage:TablePrefix"] = "the account belongs to this installation alone",
+        ["HealingGrains:Storage:NetworkTimeout"] = "3 s per attempt: Azure answers single-entity and queue operations in milliseconds, and a request waits at most about two attempts before it is 503",
+        ["HealingGrains:Storage:MaxRetries"] = "one retry rides out a dropped connection; a longer outage is 503 with Retry-After, and clients retry",
         ["HealingGrains:Clustering:SiloPort"] = "11111 inside each replica; peers reach it at the replica's own address",
         ["HealingGrains:Clustering:GatewayPort"] = "30000 inside each replica; no external Orleans client connects",
         ["HealingGrains:Clustering:ClusterId"] = "one cluster per environment, and the Redis database is the environment's own",

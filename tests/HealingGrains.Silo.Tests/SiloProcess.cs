@@ -26,6 +26,9 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{HttpPort}");
 
+    /// <summary>Whether the host process ended (crashed, or was killed).</summary>
+    public bool HasExited => _process is { HasExited: true };
+
     public string Log
     {
         get

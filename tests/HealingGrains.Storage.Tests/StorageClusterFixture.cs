@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace HealingGrains.Storage.Tests;
@@ -11,12 +12,16 @@ public sealed class StorageClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The silo's row store: the SQLite file, with writes to chosen partitions failing on demand.</summary>
+    public FailingRowStore Rows { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
+        Rows = new FailingRowStore(new SqliteRowStore(new SqliteRowStoreOptions { DataSource = DatabasePath }));
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddSqliteRowStore(_ => DatabasePath);
+            silo.Services.AddSingleton<IRowStore>(Rows);
             silo.AddRowStoreGrainStorage(StorageName);
         });
         Cluster = builder.Build();

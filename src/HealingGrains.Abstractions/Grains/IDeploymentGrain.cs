@@ -10,6 +10,11 @@ public interface IDeploymentGrain : IGrainWithStringKey
     Task<DeploymentInfo> RegisterAsync(DeploymentSpec spec);
 
     /// <summary>The deployment, or null when it was never registered.</summary>
+    /// <remarks>
+    /// Interleaves with the grain's other calls (it only reads memory): a request that needs it does not wait behind a
+    /// state write that storage holds up, so it is answered (or refused) within the storage timeout.
+    /// </remarks>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<DeploymentInfo?> GetAsync();
 
     /// <summary>
@@ -23,6 +28,11 @@ public interface IDeploymentGrain : IGrainWithStringKey
     Task AddFingerprintsAsync(IReadOnlyList<string> fingerprintIds);
 
     /// <summary>The fingerprints seen on this deployment.</summary>
+    /// <remarks>
+    /// Interleaves with the grain's other calls (it only reads memory): a request that needs it does not wait behind a
+    /// state write that storage holds up, so it is answered (or refused) within the storage timeout.
+    /// </remarks>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<IReadOnlyList<string>> GetFingerprintIdsAsync();
 
     /// <summary>

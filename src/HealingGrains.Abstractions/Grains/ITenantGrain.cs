@@ -1,5 +1,4 @@
 using HealingGrains.Abstractions.Contracts;
-using Orleans.Concurrency;
 using HealingGrains.Abstractions.State;
 
 namespace HealingGrains.Abstractions.Grains;
@@ -14,7 +13,11 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<TenantInfo?> GetAsync();
 
     /// <summary>The kind of the key with this SHA-256 hash, or null when it is not one of this tenant's keys.</summary>
-    [ReadOnly]
+    /// <remarks>
+    /// Interleaves with the grain's other calls (it only reads memory): a request that needs it does not wait behind a
+    /// state write that storage holds up, so it is answered (or refused) within the storage timeout.
+    /// </remarks>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<ApiKeyKind?> AuthenticateAsync(string keyHash);
 
     /// <summary>Issues new admin and ingest keys; the old ones stop working at once.</summary>
@@ -39,7 +42,11 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<PortalUser?> RecordSignInAsync(string userName, bool succeeded);
 
     /// <summary>The tenant's safety policy (a new tenant's: every action needs approval).</summary>
-    [ReadOnly]
+    /// <remarks>
+    /// Interleaves with the grain's other calls (it only reads memory): a request that needs it does not wait behind a
+    /// state write that storage holds up, so it is answered (or refused) within the storage timeout.
+    /// </remarks>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<PolicyInfo> GetPolicyAsync();
 
     /// <summary>Replaces the policy with <paramref name="policy"/> (its version is set here) and audits the change.</summary>

@@ -4,7 +4,9 @@ namespace HealingGrains.Grains.Telemetry;
 /// How far this process's stream processing lags behind ingestion: a moving average of the time from a batch's
 /// acceptance to its processing, as the classifier grains observe it. Admission control sheds new ingest while it is
 /// high, so that the streams' queues stop growing; an observation older than <see cref="Memory"/> no longer counts (a
-/// process that processes nothing has no lag to report).
+/// process that processes nothing has no lag to report). A batch accepted before processing last failed (storage was
+/// down; a call's timeout, the sign of overload, does not count) waited for that failure, not for a backlog: its lag is not observed, or a few batches held up by a
+/// storage outage would keep new ingest shed long after storage is back, while nothing new is processed to dilute them.
 /// </summary>
 public sealed class IngestPressure(TimeProvider time)
 {
@@ -17,6 +19,7 @@ public sealed class IngestPressure(TimeProvider time)
     private readonly Lock _lock = new();
     private double _lagSeconds;
     private DateTimeOffset _observedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _failedAt = DateTimeOffset.MinValue;
 
     /// <summary>Records one batch's lag.</summary>
     public void Observe(TimeSpan lag)
@@ -27,6 +30,30 @@ public sealed class IngestPressure(TimeProvider time)
         {
             _lagSeconds = now - _observedAt > Memory ? seconds : (_lagSeconds * (1 - Weight)) + (seconds * Weight);
             _observedAt = now;
+        }
+    }
+
+    /// <summary>Records the lag of a batch accepted at <paramref name="receivedAt"/>, unless it was accepted before the last failure.</summary>
+    public void Observe(DateTimeOffset receivedAt)
+    {
+        lock (_lock)
+        {
+            if (receivedAt <= _failedAt)
+            {
+                return;
+            }
+        }
+
+        Observe(time.GetUtcNow() - receivedAt);
+    }
+
+    /// <summary>Records that processing a batch failed now: the batches accepted until now were held up by it.</summary>
+    public void Failed()
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            _failedAt = now;
         }
     }
 

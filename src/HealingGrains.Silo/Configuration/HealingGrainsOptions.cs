@@ -52,6 +52,16 @@ public sealed class StorageSettings
 
     /// <summary>AzureTable: letters and digits before every table name. Default: none.</summary>
     public string TablePrefix { get; set; } = "";
+
+    /// <summary>
+    /// Azure tables and queues (the durable stream too): how long one attempt may wait for the service. With
+    /// <see cref="MaxRetries"/> it bounds how long a request waits on storage that does not answer before it is 503.
+    /// Default: 3 seconds.
+    /// </summary>
+    public TimeSpan NetworkTimeout { get; set; } = Storage.StorageRetry.DefaultNetworkTimeout;
+
+    /// <summary>Azure tables and queues: retries after a failed attempt. Default: 1.</summary>
+    public int MaxRetries { get; set; } = Storage.StorageRetry.DefaultMaxRetries;
 }
 
 /// <summary>

@@ -41,6 +41,16 @@ internal sealed class HealingGrainsOptionsValidator : IValidateOptions<HealingGr
                 break;
         }
 
+        if (options.Storage.NetworkTimeout < TimeSpan.FromMilliseconds(100) || options.Storage.NetworkTimeout > TimeSpan.FromMinutes(2))
+        {
+            failures.Add($"HealingGrains:Storage:NetworkTimeout is {options.Storage.NetworkTimeout}: use from 00:00:00.1 to 00:02:00 (default 00:00:03).");
+        }
+
+        if (options.Storage.MaxRetries is < 0 or > 10)
+        {
+            failures.Add($"HealingGrains:Storage:MaxRetries is {options.Storage.MaxRetries}: use 0 to 10 (default 1).");
+        }
+
         ValidateStreams(options.Streams, failures);
 
         switch (options.Clustering.Provider.ToLowerInvariant())

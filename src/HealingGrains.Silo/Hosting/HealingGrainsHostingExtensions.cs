@@ -73,6 +73,8 @@ public static class HealingGrainsHostingExtensions
                     ConnectionString = options.Storage.ConnectionString,
                     ServiceUri = options.Storage.ServiceUri,
                     TablePrefix = options.Storage.TablePrefix,
+                    NetworkTimeout = options.Storage.NetworkTimeout,
+                    MaxRetries = options.Storage.MaxRetries,
                 })
                 : new SqliteRowStore(new SqliteRowStoreOptions { DataSource = Path.Combine(options.DataDirectoryPath, "healinggrains.db") });
         });
@@ -148,9 +150,12 @@ public static class HealingGrainsHostingExtensions
         {
             silo.AddAzureQueueStreams(HealingStreams.ProviderName, sp =>
             {
-                var settings = sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value.Streams;
+                var all = sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value;
+                var settings = all.Streams;
                 return new AzureQueueStreamOptions
                 {
+                    NetworkTimeout = all.Storage.NetworkTimeout,
+                    MaxRetries = all.Storage.MaxRetries,
                     ConnectionString = settings.ConnectionString,
                     ServiceUri = settings.ServiceUri,
                     QueuePrefix = settings.QueuePrefix,

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Orleans.Storage;
 
 namespace HealingGrains.Silo.Hosting;
 
@@ -22,7 +21,7 @@ internal sealed partial class UnavailableExceptionHandler(IProblemDetailsService
                 title = "Bad request";
                 detail = bad.Message;
                 break;
-            case OrleansException or TimeoutException or InconsistentStateException:
+            case not null when DependencyFailures.IsUnavailable(exception, context.RequestAborted):
                 LogUnavailable(logger, exception, context.Request.Path);
                 status = StatusCodes.Status503ServiceUnavailable;
                 title = "Service unavailable";

@@ -8,7 +8,6 @@ using HealingGrains.Silo.Otlp.Proto.Collector.Metrics;
 using HealingGrains.Silo.Otlp.Proto.Collector.Trace;
 using HealingGrains.Silo.Security;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace HealingGrains.Silo.Otlp;
 
@@ -102,7 +101,7 @@ internal sealed partial class OtlpReceiver(
                 }
             }
         }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException or InconsistentStateException)
+        catch (Exception ex) when (Hosting.DependencyFailures.IsUnavailable(ex, context.RequestAborted))
         {
             LogUnavailable(logger, ex, context.Request.Path);
             return OtlpResult.Error(

@@ -41,6 +41,7 @@ public sealed partial class AzureQueueStreamAdapterFactory : IQueueAdapterFactor
         }
 
         var clientOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        StorageRetry.Apply(clientOptions.Retry, options.NetworkTimeout, options.MaxRetries);
         _service = options switch
         {
             { ConnectionString: { Length: > 0 } connection } => new QueueServiceClient(connection, clientOptions),

@@ -24,6 +24,12 @@ public sealed class AzureQueueStreamOptions
     /// </summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long one attempt may wait for the queue service before it counts as failed. Default: 3 seconds.</summary>
+    public TimeSpan NetworkTimeout { get; set; } = StorageRetry.DefaultNetworkTimeout;
+
+    /// <summary>Retries after a failed attempt before the call (a publication: the API's answer) fails. Default: 1.</summary>
+    public int MaxRetries { get; set; } = StorageRetry.DefaultMaxRetries;
+
     /// <summary>Whether <paramref name="prefix"/> makes valid queue names with a <c>-&lt;n&gt;</c> suffix.</summary>
     public static bool IsValidPrefix(string prefix) =>
         prefix.Length is >= 1 and <= 56

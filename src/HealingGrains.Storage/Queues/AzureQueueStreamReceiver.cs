@@ -107,10 +107,11 @@ public sealed partial class AzureQueueStreamReceiver(
             {
                 await client.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, cancellationToken);
             }
-            catch (RequestFailedException ex) when (ex.Status == 404)
+            catch (RequestFailedException ex) when (IsReceiptLost(ex))
             {
-                // The visibility timeout ran out first and another read holds the message now: it is delivered again,
-                // and the consumers' deduplication drops the copy.
+                // The visibility timeout ran out first and another read holds the message now, or an extension that
+                // timed out was applied after all and changed the receipt: it is delivered again, and the consumers'
+                // deduplication drops the copy.
                 LogDeleteTooLate(logger, client.Name, receipt.MessageId);
             }
         }
@@ -139,14 +140,21 @@ public sealed partial class AzureQueueStreamReceiver(
                 var updated = await client.UpdateMessageAsync(receipt.MessageId, receipt.PopReceipt, visibilityTimeout: visibilityTimeout, cancellationToken: cancellationToken);
                 _pending[sequenceNumber] = NewReceipt(receipt.MessageId, updated.Value.PopReceipt);
             }
-            catch (RequestFailedException ex) when (ex.Status == 404)
+            catch (RequestFailedException ex) when (IsReceiptLost(ex))
             {
-                // Already visible and read again (here, and then the new receipt is kept, or by another silo).
+                // Already visible and read again (here, and then the new receipt is kept, or by another silo), or an
+                // extension that timed out (storage did not answer) was applied after all, under a receipt never seen.
+                // Either way the message becomes visible again and is read again; extending it would fail forever.
                 LogExtendTooLate(logger, client.Name, receipt.MessageId);
                 _pending[sequenceNumber] = receipt with { ExtendAt = DateTimeOffset.MaxValue };
             }
         }
     }
+
+    // 404: the message is gone (deleted by a read that took it over). 400 PopReceiptMismatch: it is there under another
+    // receipt. Both are final for this receipt: retrying it would fail the same way for as long as the silo lives.
+    private static bool IsReceiptLost(RequestFailedException ex) =>
+        ex.Status == 404 || (ex.Status == 400 && ex.ErrorCode == "PopReceiptMismatch");
 
     private Receipt NewReceipt(string messageId, string popReceipt) => new(messageId, popReceipt, time.GetUtcNow() + visibilityTimeout / 2);
 
