@@ -64,9 +64,10 @@ internal static class TenantsApi
         });
     }
 
-    private static async Task<Ok<KeysResponse>> RotateAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<Ok<KeysResponse>> RotateAsync(HttpContext context, IGrainFactory grains, Security.KeyCache cache)
     {
         var keys = await grains.GetGrain<ITenantGrain>(context.User.TenantId()).RotateKeysAsync();
+        cache.Clear();
         return TypedResults.Ok(new KeysResponse { AdminKey = keys.AdminKey, IngestKey = keys.IngestKey });
     }
 }

@@ -83,6 +83,7 @@ public static class HealingGrainsHostingExtensions
         services.AddSingleton(sp => new RandomSource(sp.GetRequiredService<IOptions<HealingGrainsOptions>>().Value.Healing.RandomSeed));
 
         services.AddSingleton<OperatorKey>();
+        services.AddSingleton<KeyCache>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorKey>());
         services.AddHostedService<FederationStartup>();
         // API calls (a bearer key, or any /api, /v1 or /openapi path) authenticate with keys; everything else is the

@@ -16,6 +16,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     OperatorKey operatorKey,
     IGrainFactory grains,
+    KeyCache keys,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private const string BearerPrefix = "Bearer ";
@@ -50,10 +51,20 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown key.");
         }
 
-        var kind = await grains.Grain<ITenantGrain>(tenantId!).AuthenticateAsync(ApiKeys.Hash(key));
-        return kind is null
-            ? AuthenticateResult.Fail("Unknown key.")
-            : Success(HealingClaims.Principal(kind.Value, tenantId));
+        var hash = ApiKeys.Hash(key);
+        if (keys.Find(tenantId!, hash) is { } known)
+        {
+            return Success(HealingClaims.Principal(known, tenantId));
+        }
+
+        var kind = await grains.Grain<ITenantGrain>(tenantId!).AuthenticateAsync(hash);
+        if (kind is null)
+        {
+            return AuthenticateResult.Fail("Unknown key.");
+        }
+
+        keys.Accepted(tenantId!, hash, kind.Value);
+        return Success(HealingClaims.Principal(kind.Value, tenantId));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
