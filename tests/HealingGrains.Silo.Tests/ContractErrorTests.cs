@@ -228,9 +228,14 @@ public sealed class ContractErrorTests(HostFixture host)
     {
         var tenant = await host.NewTenantAsync();
 
+        // Both keys were just accepted (so the host believes them for a second): the rotation must end that at once.
+        Assert.Equal(HttpStatusCode.OK, (await tenant.Admin.GetAsync("/api/v1/deployments", Api.Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await tenant.Ingest.PostAsync("/api/v1/telemetry", new StringContent("{}", Encoding.UTF8, "application/json"), Api.Ct)).StatusCode);
+
         var rotated = await (await tenant.Admin.PostAsync("/api/v1/keys/rotate", null, Api.Ct)).JsonAsync();
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await tenant.Admin.GetAsync("/api/v1/deployments", Api.Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await tenant.Ingest.PostAsync("/api/v1/telemetry", new StringContent("{}", Encoding.UTF8, "application/json"), Api.Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Client(rotated.GetProperty("adminKey").GetString()).GetAsync("/api/v1/deployments", Api.Ct)).StatusCode);
     }
 
