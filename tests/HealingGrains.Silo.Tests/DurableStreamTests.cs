@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using HealingGrains.Testing;
@@ -54,16 +53,16 @@ public sealed class DurableStreamTests
                 await silo.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(90));
             }
 
-            var created = await (await Client(a, OperatorKey).PostAsJsonAsync("/api/v1/tenants", new { id = "acme", name = "Acme" }, Api.Ct)).Content.ReadFromJsonAsync<JsonElement>(Api.Ct);
+            var created = await (await a.Client(OperatorKey).PostAsJsonAsync("/api/v1/tenants", new { id = "acme", name = "Acme" }, Api.Ct)).Content.ReadFromJsonAsync<JsonElement>(Api.Ct);
             var adminKey = created.GetProperty("adminKey").GetString()!;
             var ingestKey = created.GetProperty("ingestKey").GetString()!;
-            (await Client(a, adminKey).PutDeploymentAsync("shop-prod", "restart")).EnsureSuccessStatusCode();
+            (await a.Client(adminKey).PutDeploymentAsync("shop-prod", "restart")).EnsureSuccessStatusCode();
 
             // Steady ingest on all three silos; every request has a fingerprint of its own, so the counts tell which
             // requests landed and how often.
             var ingest = new Ingest();
             var killed = new TaskCompletionSource<DateTime>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var workers = silos.Select(silo => ingest.RunAsync(Client(silo, ingestKey), silo == b ? null : killed.Task)).ToList();
+            var workers = silos.Select(silo => ingest.RunAsync(silo.Client(ingestKey), silo == b ? null : killed.Task)).ToList();
             while (ingest.AcknowledgedCount < 45)
             {
                 Assert.True(workers.All(w => !w.IsCompleted), "an ingest worker stopped before the kill");
@@ -78,14 +77,14 @@ public sealed class DurableStreamTests
             // Done when every queue is empty (nothing left to deliver or deliver again) and every acknowledged request is
             // counted: only then can no copy arrive later.
             var queues = new QueueServiceClient(azurite.ConnectionString);
-            var admin = Client(c, adminKey);
+            var admin = c.Client(adminKey);
             var deadline = DateTime.UtcNow.AddMinutes(4);
             Dictionary<string, long> counts;
             while (true)
             {
                 counts = await CountsAsync(admin);
                 var allCounted = ingest.Acknowledged.All(r => counts.GetValueOrDefault(Ingest.ExceptionType(r)) >= EventsPerRequest);
-                if (allCounted && await QueuedAsync(queues, queuePrefix) == 0)
+                if (allCounted && await SiloProcess.QueuedAsync(queues, queuePrefix, QueueCount) == 0)
                 {
                     // A delivery in flight when the queues emptied is applied before its message is deleted: read again.
                     counts = await CountsAsync(admin);
@@ -93,7 +92,7 @@ public sealed class DurableStreamTests
                 }
 
                 Assert.True(DateTime.UtcNow < deadline,
-                    $"after the kill, {ingest.Acknowledged.Count(r => counts.GetValueOrDefault(Ingest.ExceptionType(r)) < EventsPerRequest)} acknowledged requests were still not counted, {await QueuedAsync(queues, queuePrefix)} messages queued");
+                    $"after the kill, {ingest.Acknowledged.Count(r => counts.GetValueOrDefault(Ingest.ExceptionType(r)) < EventsPerRequest)} acknowledged requests were still not counted, {await SiloProcess.QueuedAsync(queues, queuePrefix, QueueCount)} messages queued");
                 await Task.Delay(250, Api.Ct);
             }
 
@@ -134,29 +133,6 @@ public sealed class DurableStreamTests
             // While the cluster notices the dead silo, a read may fail: the next poll reads again.
             return [];
         }
-    }
-
-    // Hidden messages count too: zero means every message was deleted after its delivery.
-    private static async Task<int> QueuedAsync(QueueServiceClient queues, string prefix)
-    {
-        var total = 0;
-        for (var i = 0; i < QueueCount; i++)
-        {
-            var queue = queues.GetQueueClient($"{prefix}-{i}");
-            if (await queue.ExistsAsync(Api.Ct))
-            {
-                total += (await queue.GetPropertiesAsync(Api.Ct)).Value.ApproximateMessagesCount;
-            }
-        }
-
-        return total;
-    }
-
-    private static HttpClient Client(SiloProcess silo, string key)
-    {
-        var client = new HttpClient { BaseAddress = silo.Address, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
     }
 
     /// <summary>Request numbers handed out to the workers, and which of them were answered 202.</summary>

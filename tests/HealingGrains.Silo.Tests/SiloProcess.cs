@@ -26,6 +26,30 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{HttpPort}");
 
+    /// <summary>A client of this host with <paramref name="key"/>; a minute before a request gives up.</summary>
+    public HttpClient Client(string key)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Messages in the durable stream's queues, hidden ones too: zero means every message was deleted after its delivery.</summary>
+    public static async Task<int> QueuedAsync(Azure.Storage.Queues.QueueServiceClient queues, string prefix, int queueCount)
+    {
+        var total = 0;
+        for (var i = 0; i < queueCount; i++)
+        {
+            var queue = queues.GetQueueClient($"{prefix}-{i}");
+            if (await queue.ExistsAsync(Api.Ct))
+            {
+                total += (await queue.GetPropertiesAsync(Api.Ct)).Value.ApproximateMessagesCount;
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>Whether the host process ended (crashed, or was killed).</summary>
     public bool HasExited => _process is { HasExited: true };
 

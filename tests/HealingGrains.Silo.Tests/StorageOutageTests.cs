@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using HealingGrains.Storage;
@@ -72,17 +71,17 @@ public sealed class StorageOutageTests
             host.Start();
             await host.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(120));
 
-            var created = await (await Client(host, OperatorKey).PostAsJsonAsync("/api/v1/tenants", new { id = "acme", name = "Acme" }, Api.Ct)).JsonAsync();
+            var created = await (await host.Client(OperatorKey).PostAsJsonAsync("/api/v1/tenants", new { id = "acme", name = "Acme" }, Api.Ct)).JsonAsync();
             var adminKey = created.GetProperty("adminKey").GetString()!;
             var ingestKey = created.GetProperty("ingestKey").GetString()!;
-            var admin = Client(host, adminKey);
+            var admin = host.Client(adminKey);
             (await admin.PutDeploymentAsync("shop-prod", "restart")).EnsureSuccessStatusCode();
 
             var ingest = new Ingest();
             var probes = new Probes();
             using var stop = new CancellationTokenSource();
-            var workers = Enumerable.Range(0, Senders).Select(_ => ingest.SendAsync(Client(host, ingestKey), stop.Token))
-                .Append(probes.RunAsync(Client(host, adminKey), stop.Token))
+            var workers = Enumerable.Range(0, Senders).Select(_ => ingest.SendAsync(host.Client(ingestKey), stop.Token))
+                .Append(probes.RunAsync(host.Client(adminKey), stop.Token))
                 .ToList();
             await WaitForAsync(() => ingest.AcknowledgedSince(DateTime.MinValue) >= 30, TimeSpan.FromSeconds(120), "30 requests acknowledged before the outage", workers, ingest);
 
@@ -131,14 +130,14 @@ public sealed class StorageOutageTests
             {
                 counts = await CountsAsync(admin);
                 if (ingest.Acknowledged.All(r => counts.GetValueOrDefault(Ingest.ExceptionType(r)) >= EventsPerRequest)
-                    && await QueuedAsync(queues, queuePrefix) == 0)
+                    && await SiloProcess.QueuedAsync(queues, queuePrefix, QueueCount) == 0)
                 {
                     counts = await CountsAsync(admin);
                     break;
                 }
 
                 Assert.True(DateTime.UtcNow < deadline,
-                    $"3 minutes after the outage, {ingest.Acknowledged.Count(r => counts.GetValueOrDefault(Ingest.ExceptionType(r)) < EventsPerRequest)} acknowledged requests were still not counted, {await QueuedAsync(queues, queuePrefix)} messages queued. Host log:\n{host.Log}");
+                    $"3 minutes after the outage, {ingest.Acknowledged.Count(r => counts.GetValueOrDefault(Ingest.ExceptionType(r)) < EventsPerRequest)} acknowledged requests were still not counted, {await SiloProcess.QueuedAsync(queues, queuePrefix, QueueCount)} messages queued. Host log:\n{host.Log}");
                 await Task.Delay(250, Api.Ct);
             }
 
@@ -155,7 +154,7 @@ public sealed class StorageOutageTests
             host = new SiloProcess(RedisServer.FreePort(), settings);
             host.Start();
             await host.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(120));
-            var restarted = Client(host, adminKey);
+            var restarted = host.Client(adminKey);
             var countsAfterRestart = await CountsAsync(restarted);
             var deploymentAfterRestart = await (await restarted.GetAsync("/api/v1/deployments/shop-prod", Api.Ct)).JsonAsync();
 
@@ -311,29 +310,6 @@ public sealed class StorageOutageTests
             Assert.True(DateTime.UtcNow < deadline, $"the fingerprints could not be read: {response.StatusCode} {await response.Content.ReadAsStringAsync(Api.Ct)}");
             await Task.Delay(250, Api.Ct);
         }
-    }
-
-    // Hidden messages count too: zero means every message was deleted after its delivery.
-    private static async Task<int> QueuedAsync(QueueServiceClient queues, string prefix)
-    {
-        var total = 0;
-        for (var i = 0; i < QueueCount; i++)
-        {
-            var queue = queues.GetQueueClient($"{prefix}-{i}");
-            if (await queue.ExistsAsync(Api.Ct))
-            {
-                total += (await queue.GetPropertiesAsync(Api.Ct)).Value.ApproximateMessagesCount;
-            }
-        }
-
-        return total;
-    }
-
-    private static HttpClient Client(SiloProcess silo, string key)
-    {
-        var client = new HttpClient { BaseAddress = silo.Address, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
     }
 
     /// <summary>One answer the test got, and when.</summary>
