@@ -135,14 +135,16 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
     // its own outcome: a conflict fails only that write. Callers learn the outcome after the commit.
     private async Task WriteLoopAsync()
     {
-        await _initialized.Value;
-        await using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync();
-        var statements = new WriteStatements(connection);
         var group = new List<PendingWrite>(MaxGroup);
         var reader = _writes.Reader;
+        WriteStatements? statements = null;
+        SqliteConnection? connection = null;
         try
         {
+            await _initialized.Value;
+            connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync();
+            statements = new WriteStatements(connection);
             while (await reader.WaitToReadAsync())
             {
                 group.Clear();
@@ -165,7 +167,8 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
         }
         catch (Exception ex)
         {
-            // The writer itself failed (its connection, say): nothing queued may wait for ever.
+            // The writer itself failed (the file cannot be opened, say): nothing queued may wait for ever. Every write
+            // waiting now fails with the reason; the next write starts a new writer.
             foreach (var write in group)
             {
                 write.Done.TrySetException(ex);
@@ -179,13 +182,21 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
             lock (_writerLock)
             {
                 _writer = null;
-            }
 
-            throw;
+                // A write queued after the drain above would otherwise wait for the next one to start a writer.
+                if (reader.TryPeek(out _))
+                {
+                    _writer = Task.Run(WriteLoopAsync);
+                }
+            }
         }
         finally
         {
-            statements.Dispose();
+            statements?.Dispose();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 
