@@ -40,9 +40,13 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
             pressure.Observe(oldest);
         }
 
+        // A queue may hold two copies of one batch (a send that timed out was stored, and so was its retry), and one
+        // delivery may bring both: a batch id is processed once here, and once per fingerprint across deliveries.
+        var seen = new HashSet<Guid>();
+        var distinct = items.Count == 1 ? items : [.. items.Where(i => i.Item.BatchId == Guid.Empty || seen.Add(i.Item.BatchId))];
         try
         {
-            await ProcessAsync(items);
+            await ProcessAsync(distinct);
         }
         catch (Exception ex) when (ex is not TimeoutException)
         {

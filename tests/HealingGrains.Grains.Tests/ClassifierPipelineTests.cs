@@ -36,6 +36,37 @@ public sealed class ClassifierPipelineTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ABatchStoredTwiceIsCountedOnceEvenWhenItsCopiesAreDeliveredTogether()
+    {
+        // A queue may hold two copies of one batch (a send that timed out was stored, and so was its retry); the
+        // agent may deliver both in one call. Each batch id counts once.
+        var tenant = TestIds.Tenant();
+        await RegisterAsync(tenant, "shop-prod");
+        var stream = fixture.Client.GetStreamProvider(HealingStreams.ProviderName)
+            .GetStream<DiagnosticBatch>(HealingStreams.Diagnostics(tenant, "shop-prod"));
+        var copy = new DiagnosticBatch
+        {
+            BatchId = Guid.NewGuid(),
+            ReceivedAt = fixture.Time.GetUtcNow(),
+            Events = [Error("Ledger replica lagging by 41 s"), Error("Ledger replica lagging by 77 s")],
+        };
+
+        await stream.OnNextAsync(copy);
+        await stream.OnNextAsync(copy);
+        await stream.OnNextAsync(copy);
+        await stream.OnNextAsync(new DiagnosticBatch
+        {
+            BatchId = Guid.NewGuid(),
+            ReceivedAt = fixture.Time.GetUtcNow(),
+            Events = [Error("Ledger replica lagging by 5 s"), Error("Disk quota exceeded on volume ledger-data")],
+        });
+
+        var fingerprints = await FingerprintsAsync(tenant, "shop-prod", f => f.Count == 2);
+        Assert.Equal(3, fingerprints.Single(f => f.Template.Contains("lagging", StringComparison.Ordinal)).Count);
+        Assert.Equal(1, fingerprints.Single(f => f.Template.Contains("quota", StringComparison.Ordinal)).Count);
+    }
+
+    [Fact]
     public async Task DifferentErrorsGetDifferentFingerprints()
     {
         var tenant = TestIds.Tenant();
