@@ -27,8 +27,12 @@ public sealed class AppliedBatchWindow
     /// </summary>
     public bool Stored { get; set; } = true;
 
-    /// <summary>The memory stream's: an activation's own memory of the last minute's batches.</summary>
-    public static AppliedBatchWindow InMemory => new() { KeptByCount = 0, KeptByAge = TimeSpan.FromMinutes(1), Stored = false };
+    /// <summary>Sets the memory stream's window: an activation's own memory of the last minute's batches, not stored.</summary>
+    public static void InMemory(AppliedBatchWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        (window.KeptByCount, window.KeptByAge, window.Stored) = (0, TimeSpan.FromMinutes(1), false);
+    }
 }
 
 /// <summary>

@@ -34,11 +34,7 @@ public static class GrainMemory
             silo.Services.AddSqliteRowStore(_ => Path.Combine(directory, "grains.db"));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton(new Recommender());
-            silo.Services.Configure<AppliedBatchWindow>(window =>
-            {
-                var memory = AppliedBatchWindow.InMemory;
-                (window.KeptByCount, window.KeptByAge, window.MaxEntries, window.Stored) = (memory.KeptByCount, memory.KeptByAge, memory.MaxEntries, memory.Stored);
-            });
+            silo.Services.Configure<AppliedBatchWindow>(AppliedBatchWindow.InMemory);
 
             // Nothing may be collected while the count is being reached.
             silo.Services.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(2));

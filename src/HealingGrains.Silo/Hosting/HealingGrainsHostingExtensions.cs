@@ -177,11 +177,7 @@ public static class HealingGrainsHostingExtensions
 
             // The memory stream delivers a batch again only to the activation whose delivery failed, within the agent's
             // retries (a minute); it dies with its silo. Fingerprints remember its batches in memory only.
-            silo.Services.Configure<AppliedBatchWindow>(window =>
-            {
-                var memory = AppliedBatchWindow.InMemory;
-                (window.KeptByCount, window.KeptByAge, window.MaxEntries, window.Stored) = (memory.KeptByCount, memory.KeptByAge, memory.MaxEntries, memory.Stored);
-            });
+            silo.Services.Configure<AppliedBatchWindow>(AppliedBatchWindow.InMemory);
         }
 
         // Trace context flows through grain calls, so Orleans' spans join the request that caused them.
