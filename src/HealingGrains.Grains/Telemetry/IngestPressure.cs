@@ -21,6 +21,11 @@ public sealed class IngestPressure(TimeProvider time)
     private DateTimeOffset _observedAt = DateTimeOffset.MinValue;
     private DateTimeOffset _failedAt = DateTimeOffset.MinValue;
 
+    // What Lag reads, written under the lock, read without it (every ingest request reads it): the average's bits and
+    // when it was last observed, in UTC ticks. The two may be one observation apart, which changes nothing.
+    private long _publishedLagBits;
+    private long _publishedObservedTicks = DateTimeOffset.MinValue.UtcTicks;
+
     /// <summary>Records one batch's lag.</summary>
     public void Observe(TimeSpan lag)
     {
@@ -30,6 +35,8 @@ public sealed class IngestPressure(TimeProvider time)
         {
             _lagSeconds = now - _observedAt > Memory ? seconds : (_lagSeconds * (1 - Weight)) + (seconds * Weight);
             _observedAt = now;
+            Volatile.Write(ref _publishedLagBits, BitConverter.DoubleToInt64Bits(_lagSeconds));
+            Volatile.Write(ref _publishedObservedTicks, now.UtcTicks);
         }
     }
 
@@ -62,10 +69,10 @@ public sealed class IngestPressure(TimeProvider time)
     {
         get
         {
-            lock (_lock)
-            {
-                return time.GetUtcNow() - _observedAt > Memory ? TimeSpan.Zero : TimeSpan.FromSeconds(_lagSeconds);
-            }
+            var observedTicks = Volatile.Read(ref _publishedObservedTicks);
+            return time.GetUtcNow().UtcTicks - observedTicks > Memory.Ticks
+                ? TimeSpan.Zero
+                : TimeSpan.FromSeconds(BitConverter.Int64BitsToDouble(Volatile.Read(ref _publishedLagBits)));
         }
     }
 }

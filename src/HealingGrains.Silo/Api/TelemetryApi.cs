@@ -1,6 +1,4 @@
-using HealingGrains.Abstractions;
 using HealingGrains.Abstractions.Contracts;
-using HealingGrains.Abstractions.Grains;
 using HealingGrains.Abstractions.Keys;
 using HealingGrains.Grains.Telemetry;
 using HealingGrains.Silo.Security;
@@ -9,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HealingGrains.Silo.Api;
 
-/// <summary><c>POST /api/v1/telemetry</c>: validates a batch and publishes it on the deployment's diagnostics stream, answering 202 once it is published.</summary>
+/// <summary><c>POST /api/v1/telemetry</c>: validates a batch and publishes it on the deployment's diagnostics stream (<see cref="TelemetryPublisher"/>), answering 202 once it is published.</summary>
 internal static class TelemetryApi
 {
     /// <summary>The most events one request may carry.</summary>
@@ -25,7 +23,7 @@ internal static class TelemetryApi
     }
 
     private static async Task<Results<Accepted<TelemetryAccepted>, ProblemHttpResult>> PostAsync(
-        HttpContext context, IClusterClient cluster, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, TelemetryPublisher publisher, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadAsync(context.Request, ApiJsonContext.Default.TelemetryRequest, cancellationToken);
         if (error is not null)
@@ -54,28 +52,22 @@ internal static class TelemetryApi
         }
 
         var tenantId = context.User.TenantId();
-        var key = DeploymentKey.Format(tenantId, body.Deployment!);
-        if (!await cluster.Grain<IDeploymentGrain>(key).IsRegisteredAsync())
+        if (await publisher.FindAsync(tenantId, body.Deployment!) is not { } lane)
         {
             return Problems.NotFound(
                 $"No deployment '{body.Deployment}' in this tenant: register it first with PUT /api/v1/deployments/{body.Deployment}.");
         }
 
-        // 202 only once every batch is published: on the durable stream, that is when its queue message is stored.
-        var stream = cluster.GetStreamProvider(HealingStreams.ProviderName)
-            .GetStream<DiagnosticBatch>(HealingStreams.Diagnostics(tenantId, body.Deployment!));
-        foreach (var part in TelemetryParts.Split(receivedAt, events))
+        // 202 only once the events are published: on the durable stream, that is when their queue message is stored.
+        try
         {
-            try
-            {
-                await stream.OnNextAsync(part);
-            }
-            catch (QueueMessageTooLargeException ex)
-            {
-                return Problems.Status(
-                    StatusCodes.Status413PayloadTooLarge, "Event too large",
-                    $"{ex.Message} Send very large events on their own or shorten their stack traces; events before it in this request may have been recorded.");
-            }
+            await lane.PublishAsync(receivedAt, events);
+        }
+        catch (QueueMessageTooLargeException ex)
+        {
+            return Problems.Status(
+                StatusCodes.Status413PayloadTooLarge, "Event too large",
+                $"{ex.Message} Send very large events on their own or shorten their stack traces; events before it in this request may have been recorded.");
         }
 
         HealingMetrics.Ingested(DiagnosticEventKind.Error, "api", events.Count(e => e.Kind == DiagnosticEventKind.Error));

@@ -84,6 +84,7 @@ public static class HealingGrainsHostingExtensions
 
         services.AddSingleton<OperatorKey>();
         services.AddSingleton<KeyCache>();
+        services.AddSingleton<Api.TelemetryPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorKey>());
         services.AddHostedService<FederationStartup>();
         // API calls (a bearer key, or any /api, /v1 or /openapi path) authenticate with keys; everything else is the
