@@ -35,6 +35,10 @@ public sealed class LoadCommandTests
         Assert.True(root.GetProperty("ingestToFingerprintP50Ms").GetDouble() > 0);
         Assert.True(root.GetProperty("ackP99Ms").GetDouble() >= root.GetProperty("ackP50Ms").GetDouble());
         Assert.True(root.GetProperty("serverCpuSecondsPerEvent").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("firstShedSeconds").ValueKind);
+        var seconds = root.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2], seconds.Select(s => s.GetProperty("second").GetInt32()));
+        Assert.True(seconds.Sum(s => s.GetProperty("acceptedEvents").GetInt64()) <= accepted);
 
         // The summary a person reads says the same.
         Assert.Contains($"{accepted:N0} events accepted", output.ToString(), StringComparison.Ordinal);
@@ -42,5 +46,39 @@ public sealed class LoadCommandTests
         var usage = await HgCommand.InvokeAsync(["load", "--url", host.Address.ToString(), "--operator-key", "x", "--batch", "5000"], new InvocationConfiguration { Output = output, Error = error }, ct);
         Assert.Equal(ExitCodes.Usage, usage);
         Assert.Contains("--batch must be from 1 to 1,000", error.ToString(), StringComparison.Ordinal);
+    }
+
+    // Overload: a host that takes 20 requests a second from a tenant sheds the rest, and the report says when shedding began and how it went.
+    [Fact]
+    public async Task ALoadOverTheHostsLimitReportsWhenSheddingBeganAndEachSecond()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await EmbeddedHost.StartAsync(3, ct, settings: new Dictionary<string, string?>
+        {
+            ["HealingGrains:Admission:TenantRequestsPerSecond"] = "20",
+            ["HealingGrains:Admission:TenantBurst"] = "20",
+        });
+        var json = Path.Combine(Directory.CreateTempSubdirectory("hg-load-").FullName, "load.json");
+        var output = new StringWriter();
+
+        var exit = await HgCommand.InvokeAsync(
+            ["load", "--url", host.Address.ToString(), "--operator-key", host.OperatorKey, "--tenants", "1", "--deployments", "1",
+                "--batch", "5", "--connections", "4", "--rate", "1000", "--duration", "00:00:03", "--json", json],
+            new InvocationConfiguration { Output = output, Error = new StringWriter() }, ct);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        using var result = JsonDocument.Parse(await File.ReadAllTextAsync(json, ct));
+        var root = result.RootElement;
+        var shed = root.GetProperty("shed").GetInt64();
+        Assert.True(shed > 100, $"{shed} shed");
+        Assert.InRange(root.GetProperty("firstShedSeconds").GetDouble(), 0, 1.5);
+        Assert.True(root.GetProperty("shedP99Ms").GetDouble() > 0);
+        var seconds = root.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.True(seconds.Sum(s => s.GetProperty("shedRequests").GetInt64()) <= shed);
+        Assert.All(seconds, s => Assert.True(s.GetProperty("shedRequests").GetInt64() > 0));
+
+        // At most the burst and 20 a second were accepted: 5 events each.
+        Assert.InRange(root.GetProperty("accepted").GetInt64(), 5, 5 * (20 + (20 * 4)));
+        Assert.Contains("shed: the first after", output.ToString(), StringComparison.Ordinal);
     }
 }

@@ -133,6 +133,15 @@ internal sealed record LoadResult
 
     public double? IngestToFingerprintP999Ms { get; init; }
 
+    /// <summary>Seconds from the start to the first request shed; null when none was.</summary>
+    public double? FirstShedSeconds { get; init; }
+
+    /// <summary>How fast the host answered the requests it shed (p99), in milliseconds; null when none was.</summary>
+    public double? ShedP99Ms { get; init; }
+
+    /// <summary>Each whole second of the run: events accepted and requests shed in it.</summary>
+    public required IReadOnlyList<LoadSecond> Timeline { get; init; }
+
     public override string ToString()
     {
         var text = new StringBuilder();
@@ -143,12 +152,26 @@ internal sealed record LoadResult
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"ack latency: p50 {AckP50Ms:0.00} ms, p99 {AckP99Ms:0.00} ms");
+        if (FirstShedSeconds is { } firstShed)
+        {
+            // After the first five seconds (the warm-up of a run), how steady acceptance stayed while the host shed.
+            var steady = Timeline.Skip(5).Select(t => (double)t.AcceptedEvents).Order().ToArray();
+            text.AppendLine(CultureInfo.InvariantCulture, $"shed: the first after {firstShed:0.00} s, answered in p99 {ShedP99Ms:0.00} ms");
+            if (steady.Length > 0)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"accepted per second after the first 5 s: min {steady[0]:N0}, median {steady[steady.Length / 2]:N0} events");
+            }
+        }
+
         text.Append(IngestToFingerprintP50Ms is { } p50
             ? string.Create(CultureInfo.InvariantCulture, $"ingest to fingerprint updated ({Probes} probes): p50 {p50:0.00} ms, p99 {IngestToFingerprintP99Ms:0.00} ms, p99.9 {IngestToFingerprintP999Ms:0.00} ms")
             : "ingest to fingerprint updated: no probe completed");
         return text.ToString();
     }
 }
+
+/// <summary>One second of a load run.</summary>
+internal sealed record LoadSecond(int Second, long AcceptedEvents, long ShedRequests);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(LoadResult))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
@@ -175,6 +198,8 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
     private readonly List<(HttpClient Client, string Deployment)> _targets = [];
     private readonly List<double> _acks = [];
     private readonly List<double> _probes = [];
+    private readonly List<double> _sheds = [];
+    private readonly List<(double At, long Accepted, bool Shed)> _answers = [];
     private readonly Lock _lock = new();
     private long _requests;
     private long _accepted;
@@ -201,11 +226,25 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
 
         double[] acks;
         double[] probes;
+        double[] sheds;
+        List<(double At, long Accepted, bool Shed)> answers;
         lock (_lock)
         {
             acks = [.. _acks.Order()];
             probes = [.. _probes.Order()];
+            sheds = [.. _sheds.Order()];
+            answers = [.. _answers];
         }
+
+        var acceptedIn = new long[(int)Math.Floor(seconds)];
+        var shedIn = new long[acceptedIn.Length];
+        foreach (var (at, events, shed) in answers.Where(a => (int)a.At < acceptedIn.Length))
+        {
+            acceptedIn[(int)at] += events;
+            shedIn[(int)at] += shed ? 1 : 0;
+        }
+
+        var timeline = acceptedIn.Select((events, second) => new LoadSecond(second, events, shedIn[second])).ToList();
 
         var cpu = cpuBefore is { } before && cpuAfter is { } after && _accepted > 0 ? (after - before) / _accepted : (double?)null;
         return new LoadResult
@@ -225,6 +264,9 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
             IngestToFingerprintP50Ms = probes.Length == 0 ? null : Percentile(probes, 0.50),
             IngestToFingerprintP99Ms = probes.Length == 0 ? null : Percentile(probes, 0.99),
             IngestToFingerprintP999Ms = probes.Length == 0 ? null : Percentile(probes, 0.999),
+            FirstShedSeconds = answers.Where(a => a.Shed).Select(a => (double?)a.At).Min(),
+            ShedP99Ms = sheds.Length == 0 ? null : Percentile(sheds, 0.99),
+            Timeline = timeline,
         };
     }
 
@@ -309,11 +351,17 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
                     lock (_lock)
                     {
                         _acks.Add(elapsed);
+                        _answers.Add((clock.Elapsed.TotalSeconds, settings.Batch, false));
                     }
                 }
                 else if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
                 {
                     Interlocked.Increment(ref _shed);
+                    lock (_lock)
+                    {
+                        _sheds.Add(elapsed);
+                        _answers.Add((clock.Elapsed.TotalSeconds, 0, true));
+                    }
                 }
                 else
                 {

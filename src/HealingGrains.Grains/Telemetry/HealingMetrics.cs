@@ -38,6 +38,14 @@ public static class HealingMetrics
     private static readonly Histogram<double> StreamLag = Meter.CreateHistogram<double>(
         "healinggrains.stream.lag", "s", "Time from a batch's acceptance to its processing by the classifier.");
 
+    private static readonly Histogram<int> PublishedBatch = Meter.CreateHistogram<int>(
+        "healinggrains.ingest.batch_size", "{event}",
+        "Events per batch the ingest API published on a stream: requests to one deployment that arrive while its last publish is in flight go out together.",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
+
+    /// <summary>Records the size of a batch the ingest API published.</summary>
+    public static void Published(int events) => PublishedBatch.Record(events);
+
     /// <summary>Counts accepted events of one kind from one source (<c>api</c> or <c>otlp</c>).</summary>
     public static void Ingested(DiagnosticEventKind kind, string source, int count)
     {

@@ -3,6 +3,7 @@ using HealingGrains.Abstractions;
 using HealingGrains.Abstractions.Contracts;
 using HealingGrains.Abstractions.Grains;
 using HealingGrains.Abstractions.Keys;
+using HealingGrains.Grains.Telemetry;
 
 namespace HealingGrains.Silo.Api;
 
@@ -111,6 +112,7 @@ internal sealed class TelemetryPublisher(IClusterClient cluster)
             foreach (var part in TelemetryParts.Split(receivedAt, events))
             {
                 await publish(part);
+                HealingMetrics.Published(part.Events.Count);
             }
         }
 
@@ -140,7 +142,9 @@ internal sealed class TelemetryPublisher(IClusterClient cluster)
 
                 try
                 {
-                    await publish(next.ToBatch());
+                    var batch = next.ToBatch();
+                    await publish(batch);
+                    HealingMetrics.Published(batch.Events.Count);
                     next.Done.TrySetResult();
                 }
                 catch (Exception ex)
