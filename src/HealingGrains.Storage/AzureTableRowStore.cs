@@ -30,6 +30,11 @@ public sealed class AzureTableRowStore : IRowStore
         ArgumentNullException.ThrowIfNull(options);
         var clientOptions = new TableClientOptions();
         StorageRetry.Apply(clientOptions.Retry, options.NetworkTimeout, options.MaxRetries);
+        if (options.PerRetryPolicy is { } policy)
+        {
+            clientOptions.AddPolicy(policy, Azure.Core.HttpPipelinePosition.PerRetry);
+        }
+
         _service = options switch
         {
             { ConnectionString: { Length: > 0 } connection } => new TableServiceClient(connection, clientOptions),
@@ -130,6 +135,14 @@ public sealed class AzureTableRowStore : IRowStore
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
         {
+            // The service may have applied an earlier attempt of this very transaction whose answer was lost (the client
+            // timed out and retried): its retry then finds the row it wrote itself, with this write's id.
+            var existing = await client.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, select: [WriteIdProperty], cancellationToken: cancellationToken);
+            if (existing.HasValue && existing.Value!.GetString(WriteIdProperty) == writeId)
+            {
+                return existing.Value.ETag.ToString();
+            }
+
             throw new RowConflictException(
                 expectedETag is null
                     ? $"Row {table}/{partitionKey}/{rowKey} already exists."

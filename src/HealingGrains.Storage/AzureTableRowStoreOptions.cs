@@ -17,4 +17,7 @@ public sealed class AzureTableRowStoreOptions
 
     /// <summary>Retries after a failed attempt before the call fails. Default: 1.</summary>
     public int MaxRetries { get; init; } = StorageRetry.DefaultMaxRetries;
+
+    /// <summary>A policy run on every attempt of every call (tests: an answer lost on the way back).</summary>
+    internal Azure.Core.Pipeline.HttpPipelinePolicy? PerRetryPolicy { get; init; }
 }
