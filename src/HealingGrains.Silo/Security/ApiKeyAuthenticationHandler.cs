@@ -40,7 +40,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown key.");
         }
 
-        if (operatorKey.Matches(key))
+        // One hash serves both questions: is it the operator's key, and which tenant key is it.
+        var hash = ApiKeys.Hash(key);
+        if (operatorKey.MatchesHash(hash))
         {
             return Success(HealingClaims.Principal(ApiKeyKind.Operator, null));
         }
@@ -51,7 +53,6 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown key.");
         }
 
-        var hash = ApiKeys.Hash(key);
         if (keys.Find(tenantId!, hash) is { } known)
         {
             return Success(HealingClaims.Principal(known, tenantId));

@@ -21,7 +21,10 @@ internal sealed partial class OperatorKey(
     private string? _hash;
 
     /// <summary>Whether <paramref name="key"/> is the operator key.</summary>
-    public bool Matches(string key) => _hash is { } hash && ApiKeys.HashesEqual(hash, ApiKeys.Hash(key));
+    public bool Matches(string key) => MatchesHash(ApiKeys.Hash(key));
+
+    /// <summary>Whether <paramref name="keyHash"/> (<see cref="ApiKeys.Hash"/>) is the operator key's hash.</summary>
+    public bool MatchesHash(string keyHash) => _hash is { } hash && ApiKeys.HashesEqual(hash, keyHash);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
