@@ -133,7 +133,7 @@ public sealed partial class DetectAndEvalNabCommandTests
         }
     }
 
-    // The benchmark itself: the project's detector on the 41 NAB series beside the clone (measured 68.5, 65.5, 71.2).
+    // The benchmark itself: the project's detector on the 41 NAB series beside the clone (measured 71.3, 68.0, 74.1).
     [Fact]
     public async Task OnTheSharedNabSeriesTheDetectorKeepsItsScores()
     {
@@ -141,9 +141,9 @@ public sealed partial class DetectAndEvalNabCommandTests
         Assert.Equal(0, await EvalNabCommand.RunAsync(new DirectoryInfo(SharedNab()), null, output, new StringWriter(), TestContext.Current.CancellationToken));
         var scores = Profiles(output.ToString()).ToDictionary(p => p.Name, p => double.Parse(p.Score, CultureInfo.InvariantCulture));
         TestContext.Current.TestOutputHelper?.WriteLine(output.ToString());
-        Assert.True(scores["standard"] >= 67.5, output.ToString());
-        Assert.True(scores["reward_low_FP_rate"] >= 64.5, output.ToString());
-        Assert.True(scores["reward_low_FN_rate"] >= 70, output.ToString());
+        Assert.True(scores["standard"] >= 70.3, output.ToString());
+        Assert.True(scores["reward_low_FP_rate"] >= 67, output.ToString());
+        Assert.True(scores["reward_low_FN_rate"] >= 73, output.ToString());
     }
 
     private static List<(string Name, string Score)> Profiles(string output) =>

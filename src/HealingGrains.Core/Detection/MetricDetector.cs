@@ -22,8 +22,11 @@ public enum DetectorKinds
     /// <summary>A value beyond every value seen so far (by more than <see cref="DetectorOptions.NoveltyMargin"/> noise spreads).</summary>
     Novelty = 16,
 
+    /// <summary>A short shape (the last few points, quantised into a few levels of the range) not seen lately: see <see cref="SubsequenceNovelty"/>.</summary>
+    Shape = 32,
+
     /// <summary>All of them.</summary>
-    All = Level | Shift | Seasonal | Change | Novelty,
+    All = Level | Shift | Seasonal | Change | Novelty | Shape,
 }
 
 /// <summary>Settings of a <see cref="MetricDetector"/>.</summary>
@@ -60,6 +63,18 @@ public sealed record DetectorOptions
     /// </summary>
     public double NoveltyMargin { get; init; } = 0.1;
 
+    /// <summary>
+    /// The levels a point is quantised into for the shape detector, evenly over the range seen so far. Default 3: low,
+    /// middle, high.
+    /// </summary>
+    public int ShapeLevels { get; init; } = 3;
+
+    /// <summary>The most points a shape spans (contexts of 1 … this many quantised points). Default 3.</summary>
+    public int ShapeLength { get; init; } = 3;
+
+    /// <summary>Points after which a shape not seen again is forgotten, and is new when it comes back. Default 400.</summary>
+    public int ShapeAge { get; init; } = 400;
+
     /// <summary>The CUSUM slack, in spreads. Default 0.5.</summary>
     public double ChangeSlack { get; init; } = 0.5;
 
@@ -80,7 +95,8 @@ public sealed record DetectorOptions
 /// <param name="Seasonal">Tail probability of the point against one season ago (1 when there is no season yet).</param>
 /// <param name="Change">Tail probability of the CUSUM statistic.</param>
 /// <param name="Novel">Whether the value is beyond every value seen before it.</param>
-public readonly record struct AnomalyScore(double Probability, double Level, double Shift, double Seasonal, double Change, bool Novel);
+/// <param name="Shape">Tail probability of how new the shape ending at the point is (1: a shape seen lately).</param>
+public readonly record struct AnomalyScore(double Probability, double Level, double Shift, double Seasonal, double Change, bool Novel, double Shape = 1);
 
 /// <summary>When a metric is expected to reach a threshold if its current trend goes on.</summary>
 /// <param name="Threshold">The threshold.</param>
@@ -95,14 +111,16 @@ public sealed record Forecast(double Threshold, double Current, double SlopePerM
 /// probability among their own recent surprises (<see cref="TailProbability"/>): the point against a robust long-run
 /// level and spread; the mean of a short window against that level (a shift); the point against the same point one
 /// season ago, when the sampling interval gives the series a daily, hourly or weekly season; and a two-sided CUSUM (a
-/// change too slow for the others). A fifth, novelty, notes a value beyond every value seen before by more than a tenth of the noise. The rarest of them
+/// change too slow for the others). A fifth, novelty, notes a value beyond every value seen before by more than a tenth of the noise. A sixth, shape,
+/// quantises each point into a few levels of the range and scores the shortest context of the last few levels not seen
+/// lately (<see cref="SubsequenceNovelty"/>), a tail probability among its own recent scores like the statistical ones. The rarest of them
 /// (statistical ones made <see cref="DetectorOptions.StatisticalPenalty"/> times less rare), corrected for the number
 /// of looks (Bonferroni), gives the anomaly probability. After an alarm the probabilities are halved for a while, so
 /// that one event raises one alarm. A trend (Holt's linear method) extrapolates when a threshold will be reached.
 /// </summary>
 public sealed class MetricDetector
 {
-    private const int Looks = 5;
+    private const int Looks = 6;
     private static readonly TimeSpan[] Seasons = [TimeSpan.FromDays(1), TimeSpan.FromHours(1), TimeSpan.FromDays(7)];
 
     private readonly DetectorOptions _options;
@@ -111,6 +129,8 @@ public sealed class MetricDetector
     private readonly TailProbability _shiftTail;
     private readonly TailProbability _seasonalTail;
     private readonly TailProbability _changeTail;
+    private readonly TailProbability _shapeTail;
+    private readonly SubsequenceNovelty _shapes;
     private double[]? _ring;
     private int _season;
     private long _ringWrites;
@@ -137,7 +157,7 @@ public sealed class MetricDetector
         _options = options ?? new DetectorOptions();
         if (_options.Warmup < 2 || _options.ShortWindow < 1 || _options.MaxSeason < 2 || _options.Memory < 2 || _options.Refractory < 0
             || _options.LevelRate is <= 0 or >= 1 || _options.TrendRate is <= 0 or >= 1 || _options.StatisticalPenalty < 1
-            || !(_options.NoveltyMargin >= 0))
+            || !(_options.NoveltyMargin >= 0) || _options.ShapeLevels < 2 || _options.ShapeLength < 1 || _options.ShapeAge < 1)
         {
             throw new ArgumentException("Detector options out of range.", nameof(options));
         }
@@ -147,6 +167,8 @@ public sealed class MetricDetector
         _shiftTail = new TailProbability(_options.Memory);
         _seasonalTail = new TailProbability(_options.Memory);
         _changeTail = new TailProbability(_options.Memory);
+        _shapeTail = new TailProbability(_options.Memory);
+        _shapes = new SubsequenceNovelty(_options.ShapeLevels, _options.ShapeLength, _options.ShapeAge);
     }
 
     /// <summary>Points seen.</summary>
@@ -198,6 +220,11 @@ public sealed class MetricDetector
         var overshoot = Math.Max(value - _max, _min - value);
         var noise = _ringWrites > _season && _seasonalSpread > 0 ? Math.Min(spread, Math.Max(_seasonalSpread, Floor(_mean))) : spread;
         var beyond = _max > _min && overshoot > _options.NoveltyMargin * noise ? overshoot / (_max - _min) : 0;
+        // Shape: the shorter the newest context not seen lately, the higher the score (0: every context was seen).
+        var levels = _options.ShapeLevels;
+        var quantised = _max > _min ? (int)Math.Clamp(Math.Floor((value - _min) / (_max - _min) * levels), 0, levels - 1) : 0;
+        var shortest = _shapes.Learn(quantised);
+        var shape = shortest == 0 ? 0 : _shapes.Length + 1 - shortest;
 
         var score = new AnomalyScore(0, 1, 1, 1, 1, beyond > 0);
         if (_count > _options.Warmup)
@@ -207,9 +234,11 @@ public sealed class MetricDetector
             var shifted = _shiftTail.Of(shift);
             var seasonalP = difference is null || _seasonalTail.Count < _options.Warmup ? 1 : _seasonalTail.Of(seasonal);
             var changed = _changeTail.Of(change);
+            var shapeP = shape == 0 ? 1 : _shapeTail.Of(shape);
             var p = _options.StatisticalPenalty * Math.Min(
-                Math.Min(kinds.HasFlag(DetectorKinds.Level) ? level : 1, kinds.HasFlag(DetectorKinds.Shift) ? shifted : 1),
-                Math.Min(kinds.HasFlag(DetectorKinds.Seasonal) ? seasonalP : 1, kinds.HasFlag(DetectorKinds.Change) ? changed : 1));
+                Math.Min(Math.Min(kinds.HasFlag(DetectorKinds.Level) ? level : 1, kinds.HasFlag(DetectorKinds.Shift) ? shifted : 1),
+                    Math.Min(kinds.HasFlag(DetectorKinds.Seasonal) ? seasonalP : 1, kinds.HasFlag(DetectorKinds.Change) ? changed : 1)),
+                kinds.HasFlag(DetectorKinds.Shape) ? shapeP : 1);
             if (kinds.HasFlag(DetectorKinds.Novelty) && beyond > 0)
             {
                 // As rare as one point in all seen, and rarer the further beyond the range it lies.
@@ -223,9 +252,10 @@ public sealed class MetricDetector
             }
 
             _sinceAlarm = probability >= _options.AlarmLevel ? 0 : _sinceAlarm == int.MaxValue ? int.MaxValue : _sinceAlarm + 1;
-            score = new AnomalyScore(probability, level, shifted, seasonalP, changed, beyond > 0);
+            score = new AnomalyScore(probability, level, shifted, seasonalP, changed, beyond > 0, shapeP);
         }
 
+        _shapeTail.Learn(shape);
         Learn(value, spread, minutes, z, shift, change, seasonal, difference);
         return score;
     }
