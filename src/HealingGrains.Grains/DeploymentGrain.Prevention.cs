@@ -143,7 +143,7 @@ public sealed partial class DeploymentGrain
         var used = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["recommender"] = "beta-mean/1",
-            ["detector"] = "metric-detector/1",
+            ["detector"] = "metric-detector/2",
         };
 
         // What preventing this metric's failure taught so far, with the fix predictor's view beside it, as for incidents.

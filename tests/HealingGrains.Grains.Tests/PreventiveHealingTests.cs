@@ -31,7 +31,7 @@ public sealed class PreventiveHealingTests(ClusterFixture fixture)
         Assert.Equal(0.8, forecast.InterventionThreshold);
         Assert.Equal(30, forecast.HorizonMinutes);
         Assert.Equal("MemoryAndResources", action.Evidence.Category);
-        Assert.Equal("metric-detector/1", action.Evidence.Models["detector"]);
+        Assert.Equal("metric-detector/2", action.Evidence.Models["detector"]);
         Assert.Contains(action.Evidence.Gate, r => r.Contains("below the approval threshold", StringComparison.Ordinal));
 
         // The metric's predicted failure is a fingerprint of its own, listed under the deployment.
