@@ -47,6 +47,11 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         try
         {
             await ProcessAsync(distinct);
+            var done = time.GetUtcNow();
+            foreach (var item in distinct)
+            {
+                Telemetry.HealingMetrics.Processed(done - item.Item.ReceivedAt);
+            }
         }
         catch (Exception ex) when (ex is not TimeoutException)
         {

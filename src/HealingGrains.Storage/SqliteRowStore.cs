@@ -122,7 +122,7 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
 
         lock (_writerLock)
         {
-            _writer ??= Task.Run(WriteLoopAsync);
+            _writer ??= StartWriter();
         }
 
         return _writes.Writer.TryWrite(write)
@@ -130,10 +130,15 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
             : Task.FromException<string>(new ObjectDisposedException(nameof(SqliteRowStore)));
     }
 
+    // The writer has a thread of its own: a commit blocks in SQLite (and in the WAL's sync), and on a thread-pool thread
+    // it took one of the pool's few threads from every request and grain call for as long (on two cores, half of them).
+    private Task StartWriter() =>
+        Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+
     // The one writer: every write waiting when it is free goes into one transaction, so many grains' state writes share
     // one commit (one WAL sync) instead of paying one each, and no write waits on SQLite's busy loop. Each write keeps
-    // its own outcome: a conflict fails only that write. Callers learn the outcome after the commit.
-    private async Task WriteLoopAsync()
+    // its own outcome: a conflict fails only that write. Callers learn the outcome after the commit (on the pool).
+    private void WriteLoop()
     {
         var group = new List<PendingWrite>(MaxGroup);
         var reader = _writes.Reader;
@@ -141,11 +146,11 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
         SqliteConnection? connection = null;
         try
         {
-            await _initialized.Value;
+            _initialized.Value.GetAwaiter().GetResult();
             connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync();
+            connection.Open();
             statements = new WriteStatements(connection);
-            while (await reader.WaitToReadAsync())
+            while (WaitForWrites(reader))
             {
                 group.Clear();
                 while (group.Count < MaxGroup && reader.TryRead(out var write))
@@ -186,18 +191,22 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
                 // A write queued after the drain above would otherwise wait for the next one to start a writer.
                 if (reader.TryPeek(out _))
                 {
-                    _writer = Task.Run(WriteLoopAsync);
+                    _writer = StartWriter();
                 }
             }
         }
         finally
         {
             statements?.Dispose();
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
+            connection?.Dispose();
         }
+    }
+
+    // Blocks the writer's own thread until a write is queued (true) or the store is disposed (false).
+    private static bool WaitForWrites(ChannelReader<PendingWrite> reader)
+    {
+        var wait = reader.WaitToReadAsync();
+        return wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     private static void CommitGroup(SqliteConnection connection, WriteStatements statements, List<PendingWrite> group)

@@ -21,6 +21,9 @@ public sealed class HealingMetricsTests(HostFixture fixture)
             }
         };
         listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measured.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => measured.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        var seconds = new ConcurrentDictionary<string, double>();
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => seconds.AddOrUpdate(instrument.Name, value, (_, most) => Math.Max(most, value)));
         listener.Start();
 
         var tenant = await fixture.NewTenantAsync();
@@ -44,6 +47,11 @@ public sealed class HealingMetricsTests(HostFixture fixture)
         }
 
         Assert.True(measured.GetValueOrDefault("healinggrains.actions.proposed") >= 2);
+
+        // Ingest's own timings: batch sizes as published, and the time to the fingerprints updated, in seconds.
+        Assert.True(measured.GetValueOrDefault("healinggrains.ingest.batch_size") >= 2);
+        Assert.InRange(seconds.GetValueOrDefault("healinggrains.ingest.latency", -1), 0, 60);
+        Assert.InRange(seconds.GetValueOrDefault("healinggrains.stream.lag", -1), 0, seconds["healinggrains.ingest.latency"]);
     }
 
     private static async Task<string> PendingAsync(HostFixture.Tenant tenant, string? except = null)

@@ -76,6 +76,13 @@ public static class HealingMetrics
     public static void Outcome(bool succeeded, bool preventive) =>
         ActionOutcomes.Add(1, new TagList { { "result", succeeded ? "succeeded" : "failed" }, { "preventive", preventive } });
 
+    private static readonly Histogram<double> IngestLatency = Meter.CreateHistogram<double>(
+        "healinggrains.ingest.latency", "s", "Time from a batch's acceptance to its fingerprints updated (stored, and visible through the API).",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10] });
+
+    /// <summary>Records how long a batch took from acceptance to its fingerprints updated.</summary>
+    public static void Processed(TimeSpan latency) => IngestLatency.Record(Math.Max(0, latency.TotalSeconds));
+
     /// <summary>Records how long a batch waited between acceptance and processing.</summary>
     public static void Lag(TimeSpan lag) => StreamLag.Record(Math.Max(0, lag.TotalSeconds));
 }
