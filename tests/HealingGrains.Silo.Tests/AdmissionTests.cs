@@ -73,4 +73,67 @@ public sealed class AdmissionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, (await ingest.SendErrorsAsync("shop-prod", "Order 2 failed")).StatusCode);
     }
+
+    [Fact]
+    public void TheShareShedGrowsWithTheLagFromTheTargetToTheMaximum()
+    {
+        var options = new HealingGrains.Silo.Hosting.AdmissionOptions { StreamLagTarget = TimeSpan.FromMilliseconds(200), MaxStreamLag = TimeSpan.FromMilliseconds(1200) };
+        Assert.Equal(0, options.ShedShare(TimeSpan.Zero));
+        Assert.Equal(0, options.ShedShare(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(0.25, options.ShedShare(TimeSpan.FromMilliseconds(450)), 6);
+        Assert.Equal(0.5, options.ShedShare(TimeSpan.FromMilliseconds(700)), 6);
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromMilliseconds(1200)));
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(30)));
+    }
+}
+
+/// <summary>A host whose processing lags a little sheds a share of ingest, not all of it (default admission settings).</summary>
+public sealed class PartialSheddingTests : IAsyncLifetime
+{
+    private readonly HealingHost _host = new(HealingHost.NewDataDirectory(), HostFixture.OperatorKey, new Dictionary<string, string?>
+    {
+        ["HealingGrains:Admission:TenantRequestsPerSecond"] = "100000",
+        ["HealingGrains:Admission:TenantBurst"] = "100000",
+    });
+
+    public ValueTask InitializeAsync()
+    {
+        _ = _host.Server;
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task BetweenTheTargetAndTheMaximumLagAShareOfRequestsIsShed()
+    {
+        var created = await (await _host.ClientWithKey(HostFixture.OperatorKey).PostAsJsonAsync("/api/v1/tenants", new { id = "busy", name = "busy" }, Api.Ct)).JsonAsync();
+        var admin = _host.ClientWithKey(created.GetProperty("adminKey").GetString()!);
+        Assert.True((await admin.PutDeploymentAsync("shop-prod")).IsSuccessStatusCode);
+        var ingest = _host.ClientWithKey(created.GetProperty("ingestKey").GetString()!);
+        var pressure = _host.Services.GetRequiredService<IngestPressure>();
+
+        // Halfway from the target (0.2 s) to the maximum (5 s): about half is shed. The host's own processing of what
+        // is accepted reports lags of milliseconds, so the lag is set again before each request.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 200; i++)
+        {
+            for (var k = 0; k < 60; k++)
+            {
+                pressure.Observe(TimeSpan.FromMilliseconds(2600));
+            }
+
+            var answer = await ingest.SendErrorsAsync("shop-prod", $"Order {i} failed");
+            statuses.Add(answer.StatusCode);
+            if (answer.StatusCode == HttpStatusCode.ServiceUnavailable && statuses.Count(s => s == HttpStatusCode.ServiceUnavailable) == 1)
+            {
+                var problem = await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.ServiceUnavailable);
+                Assert.Matches(@"sheds \d+% of new ingest until it catches up", problem.GetProperty("detail").GetString()!);
+                Assert.Equal("1", answer.Headers.GetValues("Retry-After").Single());
+            }
+        }
+
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable, s.ToString()));
+        Assert.InRange(statuses.Count(s => s == HttpStatusCode.ServiceUnavailable), 50, 150);
+    }
 }

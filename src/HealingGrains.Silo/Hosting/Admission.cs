@@ -31,6 +31,23 @@ public sealed class AdmissionOptions
     /// moments without being overloaded; lower it where ingest latency matters more than accepting bursts).
     /// </summary>
     public TimeSpan MaxStreamLag { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The stream lag from which a share of new ingest is shed (503), growing with the lag from none here to all at
+    /// <see cref="MaxStreamLag"/>: an overloaded host sheds its excess as soon as a backlog forms, rather than queueing
+    /// it for seconds and then refusing everything. Default: 0.2 seconds (a backlog; at full load the lag stays tens
+    /// of milliseconds).
+    /// </summary>
+    public TimeSpan StreamLagTarget { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The share of ingest shed at <paramref name="lag"/>: 0 up to <see cref="StreamLagTarget"/>, rising evenly to 1 at
+    /// <see cref="MaxStreamLag"/>. A host over its capacity settles where the share shed is its excess.
+    /// </summary>
+    public double ShedShare(TimeSpan lag) =>
+        lag <= StreamLagTarget ? 0
+        : lag >= MaxStreamLag ? 1
+        : (lag - StreamLagTarget) / (MaxStreamLag - StreamLagTarget);
 }
 
 /// <summary>
@@ -61,10 +78,14 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, IOptions<Admissi
             return;
         }
 
-        if (pressure.Lag > _options.MaxStreamLag)
+        var lag = pressure.Lag;
+        var shed = _options.ShedShare(lag);
+        if (shed > 0 && (shed >= 1 || Random.Shared.NextDouble() < shed))
         {
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(1),
-                $"Processing lags {pressure.Lag.TotalSeconds:0.0} s behind ingestion; this host takes no new events until it catches up. Retry after the delay in Retry-After.");
+                shed >= 1
+                    ? $"Processing lags {lag.TotalSeconds:0.0} s behind ingestion; this host takes no new events until it catches up. Retry after the delay in Retry-After."
+                    : $"Processing lags {lag.TotalSeconds:0.00} s behind ingestion; this host sheds {shed * 100:0}% of new ingest until it catches up. Retry after the delay in Retry-After.");
             return;
         }
 
