@@ -104,8 +104,12 @@ public sealed class RowStoreGrainStorage(
     {
         if (grainContext?.GrainContext is { } context && context.GrainId == grainId)
         {
+            // The reason carries the failure as text only: a reason's exception travels with the calls that reach the
+            // activation while it deactivates, and the row store's exceptions are not Orleans-serializable (a call
+            // failed with a codec error instead of going to the next activation).
             context.Deactivate(new DeactivationReason(
-                DeactivationReasonCode.ApplicationError, failure, $"A write of its state to storage '{Name}' failed; its next activation reads the stored state."));
+                DeactivationReasonCode.ApplicationError,
+                $"A write of its state to storage '{Name}' failed ({failure.GetType().Name}: {failure.Message}); its next activation reads the stored state."));
         }
     }
 
