@@ -113,14 +113,14 @@ public sealed class PartialSheddingTests : IAsyncLifetime
         var ingest = _host.ClientWithKey(created.GetProperty("ingestKey").GetString()!);
         var pressure = _host.Services.GetRequiredService<IngestPressure>();
 
-        // Halfway from the target (0.1 s) to the maximum (5 s): about half is shed. The host's own processing of what
+        // Halfway from the target (1 s) to the maximum (5 s): about half is shed. The host's own processing of what
         // is accepted reports lags of milliseconds, so the lag is set again before each request.
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 200; i++)
         {
             for (var k = 0; k < 60; k++)
             {
-                pressure.Observe(TimeSpan.FromMilliseconds(2550));
+                pressure.Observe(TimeSpan.FromMilliseconds(3000));
             }
 
             var answer = await ingest.SendErrorsAsync("shop-prod", $"Order {i} failed");

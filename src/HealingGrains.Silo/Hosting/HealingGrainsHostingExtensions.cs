@@ -62,7 +62,7 @@ public static class HealingGrainsHostingExtensions
             .Validate(
                 o => o.TenantRequestsPerSecond > 0 && o.TenantBurst > 0 && o.MaxConcurrentRequests > 0 && o.MaxStreamLag > TimeSpan.Zero
                     && o.StreamLagTarget > TimeSpan.Zero && o.StreamLagTarget < o.MaxStreamLag,
-                "HealingGrains:Admission: TenantRequestsPerSecond, TenantBurst and MaxConcurrentRequests must be positive, MaxStreamLag a positive time (00:00:01), StreamLagTarget a positive time under MaxStreamLag (00:00:00.100).")
+                "HealingGrains:Admission: TenantRequestsPerSecond, TenantBurst and MaxConcurrentRequests must be positive, MaxStreamLag a positive time (00:00:01), StreamLagTarget a positive time under MaxStreamLag (00:00:01).")
             .ValidateOnStart();
 
         services.AddSingleton<IRowStore>(sp =>
