@@ -399,12 +399,24 @@ public sealed class StorageOutageTests
 
         public IReadOnlyList<Answer> Reads => [.. _reads];
 
-        public async Task RunAsync(HttpClient admin, CancellationToken stop)
+        // Readiness and reads each in a loop of their own, as an orchestrator and an admin would: one slow read (behind a
+        // grain's stuck write) must not keep readiness from being asked during the outage.
+        public Task RunAsync(HttpClient admin, CancellationToken stop) => Task.WhenAll(HealthAsync(admin, stop), ReadsAsync(admin, stop));
+
+        private async Task HealthAsync(HttpClient admin, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                _health.Add(await GetAsync(admin, "/health/ready"));
+                await Task.Delay(250, Api.Ct);
+            }
+        }
+
+        private async Task ReadsAsync(HttpClient admin, CancellationToken stop)
         {
             string[] reads = ["/api/v1/deployments/shop-prod", "/api/v1/fingerprints?deployment=shop-prod&limit=1000", "/api/v1/policy"];
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
-                _health.Add(await GetAsync(admin, "/health/ready"));
                 _reads.Add(await GetAsync(admin, reads[i % reads.Length]));
                 await Task.Delay(250, Api.Ct);
             }
