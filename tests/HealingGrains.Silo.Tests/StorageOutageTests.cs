@@ -399,17 +399,22 @@ public sealed class StorageOutageTests
 
         public IReadOnlyList<Answer> Reads => [.. _reads];
 
-        // Readiness and reads each in a loop of their own, as an orchestrator and an admin would: one slow read (behind a
-        // grain's stuck write) must not keep readiness from being asked during the outage.
+        // Readiness and reads each on their own, as an orchestrator and an admin would. Readiness is asked every 250 ms
+        // whether or not the last probe has answered, as orchestrators probe: a probe waits up to the check's 5 s on
+        // frozen storage, and probes asked one after another could straddle the outage's start and end and leave none
+        // inside it.
         public Task RunAsync(HttpClient admin, CancellationToken stop) => Task.WhenAll(HealthAsync(admin, stop), ReadsAsync(admin, stop));
 
         private async Task HealthAsync(HttpClient admin, CancellationToken stop)
         {
+            var probes = new List<Task>();
             while (!stop.IsCancellationRequested)
             {
-                _health.Add(await GetAsync(admin, "/health/ready"));
+                probes.Add(Task.Run(async () => _health.Add(await GetAsync(admin, "/health/ready")), CancellationToken.None));
                 await Task.Delay(250, Api.Ct);
             }
+
+            await Task.WhenAll(probes);
         }
 
         private async Task ReadsAsync(HttpClient admin, CancellationToken stop)
