@@ -29,15 +29,17 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
     {
         var now = time.GetUtcNow();
         var oldest = DateTimeOffset.MaxValue;
+        var events = 0;
         foreach (var item in items)
         {
             Telemetry.HealingMetrics.Lag(now - item.Item.ReceivedAt);
             oldest = item.Item.ReceivedAt < oldest ? item.Item.ReceivedAt : oldest;
+            events += item.Item.Events.Count;
         }
 
         if (items.Count > 0)
         {
-            pressure.Observe(oldest);
+            pressure.Observe(oldest, events);
         }
 
         // A queue may hold two copies of one batch (a send that timed out was stored, and so was its retry), and one

@@ -77,13 +77,42 @@ public sealed class AdmissionTests : IAsyncLifetime
     [Fact]
     public void TheShareShedGrowsWithTheLagFromTheTargetToTheMaximum()
     {
-        var options = new HealingGrains.Silo.Hosting.AdmissionOptions { StreamLagTarget = TimeSpan.FromMilliseconds(200), MaxStreamLag = TimeSpan.FromMilliseconds(1200) };
-        Assert.Equal(0, options.ShedShare(TimeSpan.Zero));
-        Assert.Equal(0, options.ShedShare(TimeSpan.FromMilliseconds(200)));
-        Assert.Equal(0.25, options.ShedShare(TimeSpan.FromMilliseconds(450)), 6);
-        Assert.Equal(0.5, options.ShedShare(TimeSpan.FromMilliseconds(700)), 6);
-        Assert.Equal(1, options.ShedShare(TimeSpan.FromMilliseconds(1200)));
-        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(30)));
+        var options = new HealingGrains.Silo.Hosting.AdmissionOptions
+        {
+            StreamLagTarget = TimeSpan.FromMilliseconds(200), MaxStreamLag = TimeSpan.FromMilliseconds(1200), MinShedBacklog = 5_000,
+        };
+
+        // 100,000 events a second: 5,000 wait at 50 ms, so the target decides.
+        const double Fast = 100_000;
+        Assert.Equal(0, options.ShedShare(TimeSpan.Zero, Fast));
+        Assert.Equal(0, options.ShedShare(TimeSpan.FromMilliseconds(200), Fast));
+        Assert.Equal(0.25, options.ShedShare(TimeSpan.FromMilliseconds(450), Fast), 6);
+        Assert.Equal(0.5, options.ShedShare(TimeSpan.FromMilliseconds(700), Fast), 6);
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromMilliseconds(1200), Fast));
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(30), Fast));
+    }
+
+    [Fact]
+    public void ALagWithFewEventsWaitingShedsNothingShortOfTheMaximum()
+    {
+        var options = new HealingGrains.Silo.Hosting.AdmissionOptions
+        {
+            StreamLagTarget = TimeSpan.FromMilliseconds(100), MaxStreamLag = TimeSpan.FromSeconds(5), MinShedBacklog = 5_000,
+        };
+
+        // A slow machine at 50 events a second: 0.7 s is 35 events waiting, and shedding would not shorten it.
+        Assert.Equal(0, options.ShedShare(TimeSpan.FromMilliseconds(700), 50));
+        Assert.Equal(options.MaxStreamLag, options.ShedStart(50));
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(5), 50));
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(5), 0));
+
+        // At 2,500 events a second, 5,000 wait at 2 s: shedding starts there, not at the target.
+        Assert.Equal(2, options.ShedStart(2_500).TotalSeconds, 6);
+        Assert.Equal(0, options.ShedShare(TimeSpan.FromSeconds(1.9), 2_500));
+        Assert.Equal(0.5, options.ShedShare(TimeSpan.FromSeconds(3.5), 2_500), 6);
+
+        // At 100,000 a second the target decides.
+        Assert.Equal(0.1, options.ShedStart(100_000).TotalSeconds, 6);
     }
 }
 
@@ -113,14 +142,15 @@ public sealed class PartialSheddingTests : IAsyncLifetime
         var ingest = _host.ClientWithKey(created.GetProperty("ingestKey").GetString()!);
         var pressure = _host.Services.GetRequiredService<IngestPressure>();
 
-        // Halfway from the target (1 s) to the maximum (5 s): about half is shed. The host's own processing of what
-        // is accepted reports lags of milliseconds, so the lag is set again before each request.
+        // Halfway from the target (0.1 s) to the maximum (5 s), with tens of thousands of events waiting: about half
+        // is shed. The host's own processing of what is accepted reports lags of milliseconds, so the lag is set again
+        // before each request.
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 200; i++)
         {
             for (var k = 0; k < 60; k++)
             {
-                pressure.Observe(TimeSpan.FromMilliseconds(3000));
+                pressure.Observe(TimeSpan.FromMilliseconds(2550), events: 1_000);
             }
 
             var answer = await ingest.SendErrorsAsync("shop-prod", $"Order {i} failed");
@@ -136,4 +166,23 @@ public sealed class PartialSheddingTests : IAsyncLifetime
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable, s.ToString()));
         Assert.InRange(statuses.Count(s => s == HttpStatusCode.ServiceUnavailable), 50, 150);
     }
+
+    [Fact]
+    public async Task ALagWithFewEventsWaitingIsASlowMachineNotABacklogAndShedsNothing()
+    {
+        var created = await (await _host.ClientWithKey(HostFixture.OperatorKey).PostAsJsonAsync("/api/v1/tenants", new { id = "slow", name = "slow" }, Api.Ct)).JsonAsync();
+        var admin = _host.ClientWithKey(created.GetProperty("adminKey").GetString()!);
+        Assert.True((await admin.PutDeploymentAsync("shop-prod")).IsSuccessStatusCode);
+        var ingest = _host.ClientWithKey(created.GetProperty("ingestKey").GetString()!);
+        var pressure = _host.Services.GetRequiredService<IngestPressure>();
+
+        // The same lag as above, but a few events a second behind it (a stalled machine, a trickle of ingest).
+        for (var i = 0; i < 50; i++)
+        {
+            pressure.Observe(TimeSpan.FromMilliseconds(2550), events: 1);
+            var answer = await ingest.SendErrorsAsync("shop-prod", $"Order {i} failed");
+            Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        }
+    }
 }
+

@@ -7,6 +7,8 @@ namespace HealingGrains.Grains.Telemetry;
 /// process that processes nothing has no lag to report). A batch accepted before processing last failed (storage was
 /// down; a call's timeout, the sign of overload, does not count) waited for that failure, not for a backlog: its lag is not observed, or a few batches held up by a
 /// storage outage would keep new ingest shed long after storage is back, while nothing new is processed to dilute them.
+/// It also counts the events processed in the last second: the lag times that rate is how many events wait (Little's
+/// law), which tells a backlog from a machine that is only slow (a lag with next to nothing waiting).
 /// </summary>
 public sealed class IngestPressure(TimeProvider time)
 {
@@ -25,9 +27,15 @@ public sealed class IngestPressure(TimeProvider time)
     // when it was last observed, in UTC ticks. The two may be one observation apart, which changes nothing.
     private long _publishedLagBits;
     private long _publishedObservedTicks = DateTimeOffset.MinValue.UtcTicks;
+    private long _publishedRateBits;
 
-    /// <summary>Records one batch's lag.</summary>
-    public void Observe(TimeSpan lag)
+    // Events processed in the current second and the one before it, for the rate.
+    private DateTimeOffset _bucketStart = DateTimeOffset.MinValue;
+    private long _bucket;
+    private long _previousBucket;
+
+    /// <summary>Records the processing of <paramref name="events"/> events, the oldest of which waited <paramref name="lag"/>.</summary>
+    public void Observe(TimeSpan lag, int events = 1)
     {
         var seconds = Math.Max(0, lag.TotalSeconds);
         var now = time.GetUtcNow();
@@ -35,23 +43,28 @@ public sealed class IngestPressure(TimeProvider time)
         {
             _lagSeconds = now - _observedAt > Memory ? seconds : (_lagSeconds * (1 - Weight)) + (seconds * Weight);
             _observedAt = now;
+            Count(now, Math.Max(0, events));
             Volatile.Write(ref _publishedLagBits, BitConverter.DoubleToInt64Bits(_lagSeconds));
             Volatile.Write(ref _publishedObservedTicks, now.UtcTicks);
         }
     }
 
-    /// <summary>Records the lag of a batch accepted at <paramref name="receivedAt"/>, unless it was accepted before the last failure.</summary>
-    public void Observe(DateTimeOffset receivedAt)
+    /// <summary>
+    /// Records the processing of <paramref name="events"/> events, the oldest accepted at <paramref name="receivedAt"/>;
+    /// the lag is not observed when it was accepted before the last failure (the events still count).
+    /// </summary>
+    public void Observe(DateTimeOffset receivedAt, int events)
     {
         lock (_lock)
         {
             if (receivedAt <= _failedAt)
             {
+                Count(time.GetUtcNow(), Math.Max(0, events));
                 return;
             }
         }
 
-        Observe(time.GetUtcNow() - receivedAt);
+        Observe(time.GetUtcNow() - receivedAt, events);
     }
 
     /// <summary>Records that processing a batch failed now: the batches accepted until now were held up by it.</summary>
@@ -64,6 +77,12 @@ public sealed class IngestPressure(TimeProvider time)
         }
     }
 
+    /// <summary>Events processed per second, over about the last second; zero when nothing was observed recently.</summary>
+    public double EventsPerSecond =>
+        time.GetUtcNow().UtcTicks - Volatile.Read(ref _publishedObservedTicks) > Memory.Ticks
+            ? 0
+            : BitConverter.Int64BitsToDouble(Volatile.Read(ref _publishedRateBits));
+
     /// <summary>The current lag: the average of recent observations, zero when there are none.</summary>
     public TimeSpan Lag
     {
@@ -74,5 +93,23 @@ public sealed class IngestPressure(TimeProvider time)
                 ? TimeSpan.Zero
                 : TimeSpan.FromSeconds(BitConverter.Int64BitsToDouble(Volatile.Read(ref _publishedLagBits)));
         }
+    }
+
+    // Two one-second buckets; the rate is the current bucket plus the part of the previous one still within the last
+    // second, so it moves smoothly rather than dropping to nothing when a bucket turns over. Called under the lock.
+    private void Count(DateTimeOffset now, long events)
+    {
+        var elapsed = now - _bucketStart;
+        if (elapsed >= TimeSpan.FromSeconds(1))
+        {
+            _previousBucket = elapsed < TimeSpan.FromSeconds(2) ? _bucket : 0;
+            _bucket = 0;
+            _bucketStart = elapsed < TimeSpan.FromSeconds(2) ? _bucketStart + TimeSpan.FromSeconds(1) : now;
+            elapsed = now - _bucketStart;
+        }
+
+        _bucket += events;
+        var rate = _bucket + (_previousBucket * Math.Max(0, 1 - elapsed.TotalSeconds));
+        Volatile.Write(ref _publishedRateBits, BitConverter.DoubleToInt64Bits(rate));
     }
 }

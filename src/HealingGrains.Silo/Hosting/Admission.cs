@@ -35,26 +35,49 @@ public sealed class AdmissionOptions
     /// <summary>
     /// The stream lag from which a share of new ingest is shed (503), growing with the lag from none here to all at
     /// <see cref="MaxStreamLag"/>: an overloaded host sheds its excess as soon as a backlog forms, rather than queueing
-    /// it for seconds and then refusing everything. Default: 1 second. The lag cannot tell a backlog that grows from a
-    /// machine that is only slow: on a loaded test machine a host under no excess showed lags of 0.5–0.7 s and, with a
-    /// target of 0.1 s, shed 8–12% of requests. Where load is steady and latency matters, 0.1 s sheds a fifth too much
-    /// load 0.7 s after it starts (1 s: about 5 s).
+    /// it for seconds and then refusing everything. Default: 0.1 second. Shedding starts here only when a backlog
+    /// stands behind the lag (see <see cref="MinShedBacklog"/>).
     /// </summary>
-    public TimeSpan StreamLagTarget { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan StreamLagTarget { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// The share of ingest shed at <paramref name="lag"/>: 0 up to <see cref="StreamLagTarget"/>, rising evenly to 1 at
-    /// <see cref="MaxStreamLag"/>. A host over its capacity settles where the share shed is its excess.
+    /// How many events must wait (the lag times the rate at which events are processed) before the lag sheds anything
+    /// short of <see cref="MaxStreamLag"/>. Default: 5,000. A lag with next to nothing waiting comes from a machine that
+    /// is only slow (a loaded test machine showed 0.5–0.7 s with a few events a second), and shedding would not shorten
+    /// it; a host over its capacity builds thousands within a fraction of a second. So shedding starts at the larger of
+    /// <see cref="StreamLagTarget"/> and the time this many events take at the current rate.
     /// </summary>
-    public double ShedShare(TimeSpan lag) =>
-        lag <= StreamLagTarget ? 0
-        : lag >= MaxStreamLag ? 1
-        : (lag - StreamLagTarget) / (MaxStreamLag - StreamLagTarget);
+    public int MinShedBacklog { get; set; } = 5_000;
+
+    /// <summary>
+    /// The lag at which shedding starts when <paramref name="eventsPerSecond"/> events are processed per second: the
+    /// larger of <see cref="StreamLagTarget"/> and the time <see cref="MinShedBacklog"/> events take, at most
+    /// <see cref="MaxStreamLag"/>.
+    /// </summary>
+    public TimeSpan ShedStart(double eventsPerSecond) =>
+        eventsPerSecond * MaxStreamLag.TotalSeconds <= MinShedBacklog ? MaxStreamLag
+        : TimeSpan.FromSeconds(Math.Max(StreamLagTarget.TotalSeconds, MinShedBacklog / eventsPerSecond));
+
+    /// <summary>
+    /// The share of ingest shed at <paramref name="lag"/> while <paramref name="eventsPerSecond"/> events are processed
+    /// per second: 0 up to <see cref="ShedStart"/>, rising evenly to 1 at <see cref="MaxStreamLag"/>. A host over its
+    /// capacity settles where the share shed is its excess.
+    /// </summary>
+    public double ShedShare(TimeSpan lag, double eventsPerSecond)
+    {
+        if (lag >= MaxStreamLag)
+        {
+            return 1;
+        }
+
+        var start = ShedStart(eventsPerSecond);
+        return lag <= start ? 0 : (lag - start) / (MaxStreamLag - start);
+    }
 }
 
 /// <summary>
 /// Admission control for the ingest endpoints (<c>POST /api/v1/telemetry</c>, <c>/v1/logs</c>, <c>/v1/metrics</c>,
-/// <c>/v1/traces</c>): over a tenant's rate, 429; over the host's concurrency or while processing lags, 503; both with
+/// <c>/v1/traces</c>): over a tenant's rate, 429; over the host's concurrency or while processing lags behind a backlog, 503; both with
 /// <c>Retry-After</c>, as problem details or, on the OTLP paths, as an OTLP status.
 /// </summary>
 internal sealed class AdmissionMiddleware(RequestDelegate next, IOptions<AdmissionOptions> options, IngestPressure pressure) : IDisposable
@@ -81,13 +104,15 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, IOptions<Admissi
         }
 
         var lag = pressure.Lag;
-        var shed = _options.ShedShare(lag);
+        var rate = pressure.EventsPerSecond;
+        var shed = _options.ShedShare(lag, rate);
         if (shed > 0 && (shed >= 1 || Random.Shared.NextDouble() < shed))
         {
+            var waiting = lag.TotalSeconds * rate;
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(1),
                 shed >= 1
                     ? $"Processing lags {lag.TotalSeconds:0.0} s behind ingestion; this host takes no new events until it catches up. Retry after the delay in Retry-After."
-                    : $"Processing lags {lag.TotalSeconds:0.00} s behind ingestion; this host sheds {shed * 100:0}% of new ingest until it catches up. Retry after the delay in Retry-After.");
+                    : $"Processing lags {lag.TotalSeconds:0.00} s behind ingestion with about {waiting:N0} events waiting; this host sheds {shed * 100:0}% of new ingest until it catches up. Retry after the delay in Retry-After.");
             return;
         }
 

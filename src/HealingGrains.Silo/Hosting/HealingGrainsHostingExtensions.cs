@@ -61,8 +61,8 @@ public static class HealingGrainsHostingExtensions
         services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section)
             .Validate(
                 o => o.TenantRequestsPerSecond > 0 && o.TenantBurst > 0 && o.MaxConcurrentRequests > 0 && o.MaxStreamLag > TimeSpan.Zero
-                    && o.StreamLagTarget > TimeSpan.Zero && o.StreamLagTarget < o.MaxStreamLag,
-                "HealingGrains:Admission: TenantRequestsPerSecond, TenantBurst and MaxConcurrentRequests must be positive, MaxStreamLag a positive time (00:00:01), StreamLagTarget a positive time under MaxStreamLag (00:00:01).")
+                    && o.StreamLagTarget > TimeSpan.Zero && o.StreamLagTarget < o.MaxStreamLag && o.MinShedBacklog >= 0,
+                "HealingGrains:Admission: TenantRequestsPerSecond, TenantBurst and MaxConcurrentRequests must be positive, MaxStreamLag a positive time (00:00:01), StreamLagTarget a positive time under MaxStreamLag (00:00:01), MinShedBacklog zero or more.")
             .ValidateOnStart();
 
         services.AddSingleton<IRowStore>(sp =>

@@ -1,0 +1,63 @@
+using HealingGrains.Grains.Telemetry;
+
+namespace HealingGrains.Grains.Tests;
+
+public sealed class IngestPressureTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void TheRateCountsTheEventsOfAboutTheLastSecond()
+    {
+        var clock = new TestClock(Start);
+        var pressure = new IngestPressure(clock);
+
+        // 100 batches of 50 events over one second: 5,000 events per second.
+        for (var i = 0; i < 100; i++)
+        {
+            pressure.Observe(TimeSpan.FromMilliseconds(20), events: 50);
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        // Half a second into the next second with nothing processed, half of the last second still counts.
+        clock.Advance(TimeSpan.FromMilliseconds(490));
+        pressure.Observe(TimeSpan.FromMilliseconds(20), events: 0);
+        Assert.InRange(pressure.EventsPerSecond, 2_400, 2_600);
+
+        // Two seconds of silence: nothing of it counts any more.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        pressure.Observe(TimeSpan.FromMilliseconds(20), events: 10);
+        Assert.Equal(10, pressure.EventsPerSecond);
+    }
+
+    [Fact]
+    public void ARateAndALagLongUnobservedReadAsNone()
+    {
+        var clock = new TestClock(Start);
+        var pressure = new IngestPressure(clock);
+        pressure.Observe(TimeSpan.FromSeconds(2), events: 1_000);
+        Assert.Equal(2, pressure.Lag.TotalSeconds, 6);
+        Assert.Equal(1_000, pressure.EventsPerSecond);
+
+        clock.Advance(IngestPressure.Memory + TimeSpan.FromMilliseconds(1));
+        Assert.Equal(TimeSpan.Zero, pressure.Lag);
+        Assert.Equal(0, pressure.EventsPerSecond);
+    }
+
+    [Fact]
+    public void EventsAcceptedBeforeAFailureCountButTheirLagDoesNot()
+    {
+        var clock = new TestClock(Start);
+        var pressure = new IngestPressure(clock);
+        pressure.Observe(TimeSpan.FromMilliseconds(10), events: 1);
+        var acceptedBeforeTheOutage = clock.GetUtcNow();
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        pressure.Failed();
+        clock.Advance(TimeSpan.FromMilliseconds(800));
+
+        pressure.Observe(acceptedBeforeTheOutage, events: 99);
+
+        Assert.Equal(0.01, pressure.Lag.TotalSeconds, 6);
+        Assert.Equal(100, pressure.EventsPerSecond);
+    }
+}
