@@ -1,6 +1,7 @@
 using HealingGrains.Cli.Commands;
 using HealingGrains.Cli.Simulation;
 using HealingGrains.Core.Simulation;
+using HealingGrains.Silo.Hosting;
 
 namespace HealingGrains.Cli.Tests;
 
@@ -47,6 +48,26 @@ public sealed class SimulationTests
         Assert.True(on.FailedAutomaticActions <= off.FailedAutomaticActions - 5,
             $"failed automatic actions: {on.FailedAutomaticActions} with the risk assessor, {off.FailedAutomaticActions} without");
         Assert.Contains("risk assessor version 1 active", progress.ToString(), StringComparison.Ordinal);
+    }
+
+    // A host that sheds is asked again after its Retry-After, as a real client would: one request a second per tenant
+    // refuses every second incident's telemetry at first.
+    [Fact]
+    public async Task ASimulationAgainstAHostThatShedsRetriesAfterTheDelayItNames()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await EmbeddedHost.StartAsync(5, ct, settings: new Dictionary<string, string?>
+        {
+            ["HealingGrains:Admission:TenantRequestsPerSecond"] = "1",
+            ["HealingGrains:Admission:TenantBurst"] = "1",
+        });
+        var world = SimulationWorld.Create(tenants: 1, faults: 1, kinds: 2, seed: 5);
+
+        var report = await SimulateCommand.RunAsync(world, host.Address.ToString(), host.OperatorKey, incidents: 4, seed: 5, round: 2, warmUp: 1,
+            TextWriter.Null, ct);
+
+        Assert.NotNull(report);
+        Assert.Equal(4, report.Counted.Count);
     }
 
     [Fact]

@@ -24,10 +24,27 @@ public sealed class IngestPressureTests
         pressure.Observe(TimeSpan.FromMilliseconds(20), events: 0);
         Assert.InRange(pressure.EventsPerSecond, 2_400, 2_600);
 
-        // Two seconds of silence: nothing of it counts any more.
+        // Two seconds of silence: nothing of it counts any more, and counting starts again (over at least a quarter
+        // second).
         clock.Advance(TimeSpan.FromSeconds(2));
         pressure.Observe(TimeSpan.FromMilliseconds(20), events: 10);
-        Assert.Equal(10, pressure.EventsPerSecond);
+        Assert.Equal(40, pressure.EventsPerSecond, 6);
+    }
+
+    [Fact]
+    public void TheFirstTenthsOfASecondReadTheRateNotAFractionOfIt()
+    {
+        var clock = new TestClock(Start);
+        var pressure = new IngestPressure(clock);
+
+        // 80,000 events a second from a standing start, 0.4 s in.
+        for (var i = 0; i <= 40; i++)
+        {
+            pressure.Observe(TimeSpan.FromMilliseconds(20), events: 800);
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.InRange(pressure.EventsPerSecond, 76_000, 84_000);
     }
 
     [Fact]
@@ -37,7 +54,7 @@ public sealed class IngestPressureTests
         var pressure = new IngestPressure(clock);
         pressure.Observe(TimeSpan.FromSeconds(2), events: 1_000);
         Assert.Equal(2, pressure.Lag.TotalSeconds, 6);
-        Assert.Equal(1_000, pressure.EventsPerSecond);
+        Assert.Equal(4_000, pressure.EventsPerSecond, 6);
 
         clock.Advance(IngestPressure.Memory + TimeSpan.FromMilliseconds(1));
         Assert.Equal(TimeSpan.Zero, pressure.Lag);
@@ -58,6 +75,6 @@ public sealed class IngestPressureTests
         pressure.Observe(acceptedBeforeTheOutage, events: 99);
 
         Assert.Equal(0.01, pressure.Lag.TotalSeconds, 6);
-        Assert.Equal(100, pressure.EventsPerSecond);
+        Assert.Equal(100 / 0.9, pressure.EventsPerSecond, 6);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -185,16 +186,31 @@ internal sealed class SimulationRunner(HttpClient http, string operatorKey, Simu
         return SendAsync(client, method, path, body, cancellationToken);
     }
 
+    // A host that sheds (429 or 503 with Retry-After) is asked again after the delay it names, as a real client would;
+    // shedding says nothing about the healing loop the simulation measures.
+    private const int MaxRetries = 10;
+
     internal static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        using var response = await client.SendAsync(request, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
+        for (var attempt = 0; ; attempt++)
         {
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+            using var response = await client.SendAsync(request, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+            }
+
+            if (attempt < MaxRetries
+                && response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+                && response.Headers.RetryAfter?.Delta is { } delay)
+            {
+                await Task.Delay(delay < TimeSpan.FromSeconds(10) ? delay : TimeSpan.FromSeconds(10), cancellationToken);
+                continue;
+            }
+
             throw new HttpRequestException($"{method} {path} answered {(int)response.StatusCode}: {text}");
         }
-
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 }

@@ -33,6 +33,7 @@ public sealed class IngestPressure(TimeProvider time)
     private DateTimeOffset _bucketStart = DateTimeOffset.MinValue;
     private long _bucket;
     private long _previousBucket;
+    private DateTimeOffset _countingSince;
 
     /// <summary>Records the processing of <paramref name="events"/> events, the oldest of which waited <paramref name="lag"/>.</summary>
     public void Observe(TimeSpan lag, int events = 1)
@@ -96,20 +97,26 @@ public sealed class IngestPressure(TimeProvider time)
     }
 
     // Two one-second buckets; the rate is the current bucket plus the part of the previous one still within the last
-    // second, so it moves smoothly rather than dropping to nothing when a bucket turns over. Called under the lock.
+    // second, so it moves smoothly rather than dropping to nothing when a bucket turns over. Counting that began less
+    // than a second ago (the host started, or processed nothing for two seconds) is divided by the time it has run, at
+    // least a quarter second: the first tenths of a second of an overload read its rate, not a fraction of it (which
+    // delayed the first shed by two seconds). Called under the lock.
     private void Count(DateTimeOffset now, long events)
     {
         var elapsed = now - _bucketStart;
         if (elapsed >= TimeSpan.FromSeconds(1))
         {
-            _previousBucket = elapsed < TimeSpan.FromSeconds(2) ? _bucket : 0;
+            var gap = elapsed >= TimeSpan.FromSeconds(2);
+            _previousBucket = gap ? 0 : _bucket;
             _bucket = 0;
-            _bucketStart = elapsed < TimeSpan.FromSeconds(2) ? _bucketStart + TimeSpan.FromSeconds(1) : now;
+            _bucketStart = gap ? now : _bucketStart + TimeSpan.FromSeconds(1);
+            _countingSince = gap ? now : _countingSince;
             elapsed = now - _bucketStart;
         }
 
         _bucket += events;
-        var rate = _bucket + (_previousBucket * Math.Max(0, 1 - elapsed.TotalSeconds));
+        var window = Math.Clamp((now - _countingSince).TotalSeconds, 0.25, 1);
+        var rate = (_bucket + (_previousBucket * Math.Max(0, 1 - elapsed.TotalSeconds))) / window;
         Volatile.Write(ref _publishedRateBits, BitConverter.DoubleToInt64Bits(rate));
     }
 }

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using HealingGrains.Abstractions;
 using HealingGrains.Abstractions.Contracts;
 using HealingGrains.Grains.Telemetry;
 using HealingGrains.Silo.Api;
@@ -17,7 +16,8 @@ namespace HealingGrains.Silo.Otlp;
 /// and publishes them on the deployments' streams, like <c>POST /api/v1/telemetry</c>.
 /// </summary>
 internal sealed partial class OtlpReceiver(
-    IClusterClient cluster, TimeProvider time, IOptions<OtlpOptions> options, OtlpCumulativeSeries cumulative, ILogger<OtlpReceiver> logger)
+    IClusterClient cluster, TelemetryPublisher publisher, TimeProvider time, IOptions<OtlpOptions> options, OtlpCumulativeSeries cumulative,
+    ILogger<OtlpReceiver> logger)
 {
     public Task<OtlpResult> LogsAsync(HttpContext context, CancellationToken cancellationToken) =>
         ReceiveAsync(
@@ -91,15 +91,21 @@ internal sealed partial class OtlpReceiver(
         try
         {
             await convert(request!, new OtlpDeploymentResolver(cluster, tenantId), ingest, receivedAt);
-            var streams = cluster.GetStreamProvider(HealingStreams.ProviderName);
+            // Through the same publisher as POST /api/v1/telemetry: batches cut by size (a durable queue refuses big
+            // messages), grouped with other requests for the deployment while its last publish is in flight.
             foreach (var (deployment, events) in ingest.Events)
             {
-                var stream = streams.GetStream<DiagnosticBatch>(HealingStreams.Diagnostics(tenantId, deployment));
-                foreach (var chunk in events.Chunk(TelemetryApi.MaxEvents))
-                {
-                    await stream.OnNextAsync(new DiagnosticBatch { ReceivedAt = receivedAt, Events = [.. chunk] });
-                }
+                var lane = await publisher.FindAsync(tenantId, deployment)
+                    ?? throw new InvalidOperationException($"Deployment '{deployment}' was resolved as registered, and a registration cannot be undone.");
+                await lane.PublishAsync(receivedAt, events);
             }
+        }
+        catch (HealingGrains.Storage.Queues.QueueMessageTooLargeException ex)
+        {
+            // One event that no queue message holds even alone (a durable stream's limit, after compression).
+            return OtlpResult.Error(
+                StatusCodes.Status413PayloadTooLarge, encoding,
+                $"{ex.Message} Send very large records on their own or shorten them; records before it in this request may have been recorded.");
         }
         catch (Exception ex) when (Hosting.DependencyFailures.IsUnavailable(ex, context.RequestAborted))
         {
