@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using HealingGrains.Core.Healing;
 using HealingGrains.Core.Prediction;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HealingGrains.Grains;
 
@@ -39,8 +41,46 @@ public sealed partial class DeploymentGrain
         }
     }
 
+    /// <summary>The durable reminder that wakes a deployment with a pending verification.</summary>
+    public const string VerificationReminder = "verify-predictions";
+
+    /// <summary>
+    /// The durable side of verification: a silo that restarted, or a deployment that went quiet after a failure it was
+    /// warned of, still has its predictions verified. The reminder activates the grain, which verifies what is due and
+    /// keeps its timer; once nothing is watched, the reminder is removed.
+    /// </summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != VerificationReminder)
+        {
+            return;
+        }
+
+        await CheckPredictionsAsync();
+        if (deployment.State.Watches.Count == 0)
+        {
+            if (await this.GetReminder(VerificationReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        else
+        {
+            EnsureVerificationTimer();
+        }
+    }
+
+    // The reminder's period: the verification interval, at least the reminder service's minimum (a minute by default).
+    private Task<IGrainReminder> RegisterVerificationReminderAsync()
+    {
+        var minimum = ServiceProvider.GetService<IOptions<Orleans.Hosting.ReminderOptions>>()?.Value.MinimumReminderPeriod ?? TimeSpan.FromMinutes(1);
+        var period = prediction.Value.VerificationInterval > minimum ? prediction.Value.VerificationInterval : minimum;
+        return this.RegisterOrUpdateReminder(VerificationReminder, period, period);
+    }
+
     // While a verification is pending, an active deployment looks every VerificationInterval whether one is due, and
-    // stays active for it; after a restart the next call (a point, an error, a read) activates it and the timer again.
+    // stays active for it; after a restart the reminder (or the next call: a point, an error, a read) activates it and
+    // the timer again.
     private void EnsureVerificationTimer()
     {
         if (_verificationTimer is null && deployment.State.Watches.Count > 0)
@@ -279,6 +319,7 @@ public sealed partial class DeploymentGrain
             ActionState = auto ? ActionState.Approved : ActionState.PendingApproval,
         };
         EnsureVerificationTimer();
+        await RegisterVerificationReminderAsync();
         return true;
     }
 

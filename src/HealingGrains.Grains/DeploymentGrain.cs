@@ -15,7 +15,7 @@ public sealed partial class DeploymentGrain(
     Models.ActiveModels models,
     IOptions<PredictionOptions> prediction,
     Federation.FederationService federation,
-    ILogger<DeploymentGrain> logger) : Grain, IDeploymentGrain
+    ILogger<DeploymentGrain> logger) : Grain, IDeploymentGrain, IRemindable
 {
 
     /// <inheritdoc/>

@@ -25,4 +25,15 @@ public static class RowStoreHostingExtensions
             sp.GetService<IGrainContextAccessor>()));
         return builder;
     }
+
+    /// <summary>
+    /// Adds Orleans reminders kept in the registered <see cref="IRowStore"/> (<see cref="RowStoreReminderTable"/>), so
+    /// that a reminder outlives the silo that registered it.
+    /// </summary>
+    public static ISiloBuilder AddRowStoreReminders(this ISiloBuilder builder)
+    {
+        builder.AddReminders();
+        builder.Services.AddSingleton<IReminderTable, RowStoreReminderTable>();
+        return builder;
+    }
 }

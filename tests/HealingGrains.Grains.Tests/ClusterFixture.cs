@@ -35,6 +35,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(new Recommender());
             silo.Services.AddSingleton(new RandomSource(1234));
             silo.Services.AddSqliteRowStore(_ => DatabasePath);
+            silo.AddRowStoreReminders();
             silo.Services.AddHealingModels();
             silo.Services.AddHealingFederation();
             silo.Services.Configure<ModelRegistryOptions>(o => o.RefreshInterval = ModelRefresh);

@@ -177,6 +177,32 @@ public sealed class PreventiveHealingTests(ClusterFixture fixture)
         Assert.Empty(await Eventually.ReachAsync(world.DeploymentGrain.GetOpenActionIdsAsync, ids => ids.Count == 0));
     }
 
+    // A pending verification is a durable reminder: a deployment that nothing calls any more (its silo restarted, or it
+    // went quiet after the failure it was warned of) is woken by the reminder and verifies, and the reminder goes.
+    [Fact]
+    public async Task APendingVerificationIsADurableReminderThatVerifiesADeploymentNothingCallsAndThenGoes()
+    {
+        var world = await HealingWorld.CreateAsync(fixture);
+        var (action, _) = await world.RiseUntilPreventedAsync(fixture);
+        using var store = new SqliteRowStore(new SqliteRowStoreOptions { DataSource = fixture.DatabasePath });
+        var reminders = new RowStoreReminderTable(store);
+        var grainId = world.DeploymentGrain.GetGrainId();
+
+        var reminder = await reminders.ReadRow(grainId, DeploymentGrain.VerificationReminder);
+        Assert.NotNull(reminder);
+        Assert.True(reminder.Period >= TimeSpan.FromMinutes(1), reminder.Period.ToString());
+
+        // Deactivated, the host's clock past the watch, and no call but the reminder's tick.
+        await world.DeploymentGrain.Cast<IGrainManagementExtension>().DeactivateOnIdle(TestContext.Current.CancellationToken);
+        fixture.Time.Advance(TimeSpan.FromMinutes(45));
+        await world.DeploymentGrain.Cast<IRemindable>().ReceiveReminder(
+            DeploymentGrain.VerificationReminder, new TickStatus(reminder.StartAt, reminder.Period, DateTime.UtcNow), TestContext.Current.CancellationToken);
+
+        var verified = await Eventually.ReachAsync(() => world.Action(action!.Id).GetAsync(), a => a!.Verification is not null);
+        Assert.Equal("not-happened", verified!.Verification!.Result);
+        Assert.Null(await reminders.ReadRow(grainId, DeploymentGrain.VerificationReminder));
+    }
+
     private async Task<List<JsonElement>> HistoryAsync(string tenant)
     {
         using var store = new SqliteRowStore(new SqliteRowStoreOptions { DataSource = fixture.DatabasePath });

@@ -287,6 +287,71 @@ public abstract class RowStoreContractTests : IAsyncDisposable
         Assert.Equal(etag, row.ETag);
     }
 
+    // Orleans reminders on the row store: what IReminderTable promises, on every backend.
+    [Fact]
+    public async Task RemindersAreUpsertedReadAndRemovedByTheirOwnETag()
+    {
+        var table = new RowStoreReminderTable(Store);
+        var grain = GrainId.Create("deployment", "t1/shop-prod");
+        var start = new DateTime(2026, 11, 26, 9, 0, 0, DateTimeKind.Utc);
+
+        var first = (await table.UpsertRow(new ReminderEntry { GrainId = grain, ReminderName = "verify", StartAt = start, Period = TimeSpan.FromMinutes(1) }))!;
+        var other = (await table.UpsertRow(new ReminderEntry { GrainId = grain, ReminderName = "other", StartAt = start, Period = TimeSpan.FromMinutes(5) }))!;
+        var second = (await table.UpsertRow(new ReminderEntry { GrainId = grain, ReminderName = "verify", StartAt = start, Period = TimeSpan.FromMinutes(2) }))!;
+
+        Assert.NotEqual(first, second);
+        var read = await table.ReadRow(grain, "verify");
+        Assert.Equal((grain, "verify", start, TimeSpan.FromMinutes(2), second), (read!.GrainId, read.ReminderName, read.StartAt, read.Period, read.ETag));
+        Assert.Equal(["other", "verify"], (await table.ReadRows(grain)).Reminders.Select(r => r.ReminderName).Order());
+        Assert.Null(await table.ReadRow(grain, "missing"));
+        Assert.Empty((await table.ReadRows(GrainId.Create("deployment", "t1/other"))).Reminders);
+
+        Assert.False(await table.RemoveRow(grain, "verify", first));
+        Assert.True(await table.RemoveRow(grain, "verify", second));
+        Assert.Null(await table.ReadRow(grain, "verify"));
+        Assert.True(await table.RemoveRow(grain, "other", other));
+        Assert.Empty((await table.ReadRows(grain)).Reminders);
+        Assert.False(await table.RemoveRow(grain, "other", other));
+    }
+
+    [Fact]
+    public async Task ReminderRingRangesTakeEachGrainOnceAndWrapPastTheTop()
+    {
+        var table = new RowStoreReminderTable(Store);
+        var grains = Enumerable.Range(0, 40).Select(i => GrainId.Create("deployment", $"t1/d{i}")).ToList();
+        foreach (var grain in grains)
+        {
+            await table.UpsertRow(new ReminderEntry { GrainId = grain, ReminderName = "verify", StartAt = DateTime.UtcNow, Period = TimeSpan.FromMinutes(1) });
+        }
+
+        foreach (var (begin, end) in new (uint, uint)[] { (0x2000_0000, 0x9000_0000), (0xC000_0000, 0x3000_0000), (0x5555_5555, 0x5555_5555) })
+        {
+            var expected = grains.Where(g => InRing(g.GetUniformHashCode(), begin, end)).Select(g => g.ToString()).Order().ToList();
+            var read = (await table.ReadRows(begin, end)).Reminders.Select(r => r.GrainId.ToString()).Order().ToList();
+            Assert.Equal(expected, read);
+        }
+
+        // A range and its complement take every grain exactly once.
+        var halves = (await table.ReadRows(0x1234_5678, 0x8765_4321)).Reminders.Concat((await table.ReadRows(0x8765_4321, 0x1234_5678)).Reminders);
+        Assert.Equal(grains.Select(g => g.ToString()).Order(), halves.Select(r => r.GrainId.ToString()).Order());
+    }
+
+    [Fact]
+    public async Task RemindersWrittenAtOnceForOneGrainAreAllKeptAndOutliveTheStore()
+    {
+        var table = new RowStoreReminderTable(Store);
+        var grain = GrainId.Create("deployment", "t1/busy");
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            table.UpsertRow(new ReminderEntry { GrainId = grain, ReminderName = $"r{i}", StartAt = DateTime.UtcNow, Period = TimeSpan.FromMinutes(1) })));
+
+        (_store as IDisposable)?.Dispose();
+        _store = null;
+        var reopened = new RowStoreReminderTable(Store);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"r{i}"), (await reopened.ReadRows(grain)).Reminders.Select(r => r.ReminderName).Order());
+    }
+
+    private static bool InRing(uint hash, uint begin, uint end) => begin < end ? hash > begin && hash <= end : hash > begin || hash <= end;
+
     protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
     protected static string Text(ReadOnlyMemory<byte> data) => Encoding.UTF8.GetString(data.Span);

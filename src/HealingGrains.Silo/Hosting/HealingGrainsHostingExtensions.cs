@@ -148,6 +148,9 @@ public static class HealingGrainsHostingExtensions
 
         silo.AddRowStoreGrainStorage(GrainStorageNames.State);
         silo.AddRowStoreGrainStorage("PubSubStore");
+
+        // Reminders in the same store: a pending verification outlives the silo that scheduled it.
+        silo.AddRowStoreReminders();
         var streams = silo.Configuration.GetSection($"{HealingGrainsOptions.Section}:Streams").Get<StreamsSettings>() ?? new StreamsSettings();
         if (streams.IsAzureQueue)
         {
