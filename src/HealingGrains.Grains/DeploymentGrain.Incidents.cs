@@ -226,17 +226,7 @@ public sealed partial class DeploymentGrain
             confidence = best.Confidence;
             reasoning = best.Reasoning;
             context = context.With(kind);
-            if (await models.RiskAssessorAsync() is { } riskAssessor)
-            {
-                risk = riskAssessor.Model.Predict(Models.TrainingData.ToFeatures(context));
-                riskSource = riskAssessor.Version;
-                used["riskAssessor"] = riskAssessor.Version;
-            }
-            else
-            {
-                risk = ActionRisk.Of(kind);
-                riskSource = "intrinsic risk of the kind";
-            }
+            (risk, riskSource) = await RiskAsync(context, used);
 
             evidence = new ActionEvidence
             {
@@ -373,6 +363,19 @@ public sealed partial class DeploymentGrain
                 && (environment.Equals("prod", StringComparison.OrdinalIgnoreCase) || environment.Equals("production", StringComparison.OrdinalIgnoreCase)),
             ErrorRatePerMinute = errorRatePerMinute,
         };
+    }
+
+    // The risk the gate compares with the policy's maximum: the active risk assessor's (named among the models used),
+    // else the kind's intrinsic risk.
+    private async Task<(double Risk, string Source)> RiskAsync(ActionContext context, Dictionary<string, string> used)
+    {
+        if (await models.RiskAssessorAsync() is { } riskAssessor)
+        {
+            used["riskAssessor"] = riskAssessor.Version;
+            return (riskAssessor.Model.Predict(Models.TrainingData.ToFeatures(context)), riskAssessor.Version);
+        }
+
+        return (ActionRisk.Of(context.Kind), "intrinsic risk of the kind");
     }
 
     private async Task<(Dictionary<string, DecayedCounts> Counts, int Fingerprints)> SimilarAsync(

@@ -203,19 +203,7 @@ public sealed partial class DeploymentGrain
             .First();
         var kind = best.Kind;
         context = context.With(kind);
-        double risk;
-        string riskSource;
-        if (await models.RiskAssessorAsync() is { } riskAssessor)
-        {
-            risk = riskAssessor.Model.Predict(Models.TrainingData.ToFeatures(context));
-            riskSource = riskAssessor.Version;
-            used["riskAssessor"] = riskAssessor.Version;
-        }
-        else
-        {
-            risk = ActionRisk.Of(kind);
-            riskSource = "intrinsic risk of the kind";
-        }
+        var (risk, riskSource) = await RiskAsync(context, used);
 
         state.AutoActions.RemoveAll(t => t < now.AddHours(-1));
         var decision = SafetyGate.Decide(policy, new GateRequest

@@ -43,11 +43,7 @@ public sealed class OtlpDurableStreamTests : IAsyncLifetime
     [Fact]
     public async Task AnExportBiggerThanAQueueMessageArrivesWhole()
     {
-        using var operatorClient = Client(_host!.OperatorKey);
-        var created = await (await operatorClient.PostAsJsonAsync("/api/v1/tenants", new { id = "otlp-big", name = "Big exports" }, Api.Ct)).JsonAsync();
-        using var admin = Client(created.GetProperty("adminKey").GetString()!);
-        using var ingest = Client(created.GetProperty("ingestKey").GetString()!);
-        await OtlpSdkTests.RegisterAsync(admin, "ledger-prod", "ledger", "prod");
+        var (admin, ingest) = await LedgerTenantAsync("otlp-big");
 
         // 120 records of about 1.8 KB, each with its own 200 ids (random, so that compression cannot shrink them; the
         // template masks them): about 230 KB in one export, twice what one queue message holds even compressed.
@@ -76,11 +72,7 @@ public sealed class OtlpDurableStreamTests : IAsyncLifetime
     [Fact]
     public async Task ARecordNoQueueMessageHoldsIsRefusedWith413NotA500()
     {
-        using var operatorClient = Client(_host!.OperatorKey);
-        var created = await (await operatorClient.PostAsJsonAsync("/api/v1/tenants", new { id = "otlp-huge", name = "Huge record" }, Api.Ct)).JsonAsync();
-        using var admin = Client(created.GetProperty("adminKey").GetString()!);
-        using var ingest = Client(created.GetProperty("ingestKey").GetString()!);
-        await OtlpSdkTests.RegisterAsync(admin, "ledger-prod", "ledger", "prod");
+        var (admin, ingest) = await LedgerTenantAsync("otlp-huge");
 
         // One record within every per-field limit (32 KiB each) that no queue message holds even compressed: a 30,000
         // character body, a 30,000 character stack trace and ten attributes of 1,500 characters, all random.
@@ -99,6 +91,16 @@ public sealed class OtlpDurableStreamTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("queue message holds at most", await response.Content.ReadAsStringAsync(Api.Ct), StringComparison.Ordinal);
+    }
+
+    // A tenant with the deployment "ledger-prod" (OTLP service "ledger", environment "prod") and its admin and ingest clients.
+    private async Task<(HttpClient Admin, HttpClient Ingest)> LedgerTenantAsync(string id)
+    {
+        using var operatorClient = Client(_host!.OperatorKey);
+        var created = await (await operatorClient.PostAsJsonAsync("/api/v1/tenants", new { id, name = id }, Api.Ct)).JsonAsync();
+        var admin = Client(created.GetProperty("adminKey").GetString()!);
+        await OtlpSdkTests.RegisterAsync(admin, "ledger-prod", "ledger", "prod");
+        return (admin, Client(created.GetProperty("ingestKey").GetString()!));
     }
 
     private HttpClient Client(string key)

@@ -115,6 +115,7 @@ public sealed class TelemetryPublisherTests
         await later;
     }
 
+    // A failure of the batch itself (here: too large for a queue message once compressed) is that batch's alone.
     [Fact]
     public async Task AFailedPublishFailsOnlyTheRequestsInItsBatchAndTheLaneGoesOn()
     {
@@ -124,13 +125,39 @@ public sealed class TelemetryPublisherTests
         var second = lane.PublishAsync(Accepted, [Error("b")]);
         var third = lane.PublishAsync(Accepted, [Error("c")]);
 
-        await stream.ReleaseAsync(0, new TimeoutException("storage is down"));
-        var failure = await Assert.ThrowsAsync<TimeoutException>(() => first);
-        Assert.Equal("storage is down", failure.Message);
+        await stream.ReleaseAsync(0, new HealingGrains.Storage.Queues.QueueMessageTooLargeException("too large"));
+        var failure = await Assert.ThrowsAsync<HealingGrains.Storage.Queues.QueueMessageTooLargeException>(() => first);
+        Assert.Equal("too large", failure.Message);
 
         await stream.ReleaseAsync(1);
         await Task.WhenAll(second, third);
         Assert.Equal(["b", "c"], stream.Batches[1].Events.Select(e => e.Message));
+    }
+
+    // Storage down: what waits behind the failed publish fails with it at once (each request a 503), instead of waiting
+    // out the timeouts of every group ahead; the next request finds the lane idle and is published at once.
+    [Fact]
+    public async Task WhenAPublishFindsTheStreamUnavailableTheRequestsWaitingBehindItFailAtOnce()
+    {
+        var stream = new GatedStream();
+        var lane = new TelemetryPublisher.Lane(stream.PublishAsync);
+        var first = lane.PublishAsync(Accepted, [Error("a")]);
+        var waiting = Enumerable.Range(0, 3).Select(i => lane.PublishAsync(Accepted, [Error($"b{i}", stackBytes: 30_000)])).ToList();
+
+        await stream.ReleaseAsync(0, new TimeoutException("storage is down"));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => first);
+        foreach (var request in waiting)
+        {
+            var failure = await Assert.ThrowsAsync<TimeoutException>(() => request.WaitAsync(TimeSpan.FromSeconds(10), Api.Ct));
+            Assert.Equal("storage is down", failure.Message);
+        }
+
+        Assert.Single(stream.Batches);
+        var later = lane.PublishAsync(Accepted, [Error("c")]);
+        await stream.ReleaseAsync(1);
+        await later;
+        Assert.Equal(["c"], stream.Batches[1].Events.Select(e => e.Message));
     }
 
     [Fact]

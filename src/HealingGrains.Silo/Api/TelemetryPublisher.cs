@@ -13,7 +13,8 @@ namespace HealingGrains.Silo.Api;
 /// (group commit): a host answering many small requests pays one stream message, one delivery and one classifier
 /// turn for each group instead of for each request. Nothing waits for company: a request to an idle deployment is
 /// published at once. Each request still answers only once its own events are published (or with the publish's
-/// error), so 202 keeps its meaning. A request bigger than one batch (<see cref="TelemetryParts.MaxPartBytes"/>) is
+/// error), so 202 keeps its meaning; when a publish finds the stream unavailable, the requests waiting behind it fail
+/// with it at once. A request bigger than one batch (<see cref="TelemetryParts.MaxPartBytes"/>) is
 /// cut into its own batches and published alone, as before.
 /// </summary>
 internal sealed class TelemetryPublisher(IClusterClient cluster)
@@ -116,6 +117,30 @@ internal sealed class TelemetryPublisher(IClusterClient cluster)
             }
         }
 
+        // The groups waiting behind a publish that found the stream unavailable would wait as long and most likely meet
+        // the same: they fail now with its error (a 503 with Retry-After to each request), rather than each request
+        // waiting out the timeouts of every group ahead of it. A storage outage otherwise held requests for the whole
+        // outage and longer, since one deployment's publishes go one at a time. Nothing of theirs was published.
+        private void FailWaiting(Exception failure)
+        {
+            List<Group> waiting;
+            lock (_lock)
+            {
+                waiting = [.. _sealed];
+                _sealed.Clear();
+                if (_open is not null)
+                {
+                    waiting.Add(_open);
+                    _open = null;
+                }
+            }
+
+            foreach (var group in waiting)
+            {
+                group.Done.TrySetException(failure);
+            }
+        }
+
         // Publishes groups in order until none is left; never throws (each group's outcome goes to its requests).
         private async Task PumpAsync()
         {
@@ -150,6 +175,10 @@ internal sealed class TelemetryPublisher(IClusterClient cluster)
                 catch (Exception ex)
                 {
                     next.Done.TrySetException(ex);
+                    if (Hosting.DependencyFailures.IsUnavailable(ex, CancellationToken.None))
+                    {
+                        FailWaiting(ex);
+                    }
                 }
             }
         }
