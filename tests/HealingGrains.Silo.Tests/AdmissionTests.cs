@@ -133,14 +133,19 @@ public sealed class PartialSheddingTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
+    // A tenant with the deployment "shop-prod", its ingest client, and the host's pressure to set.
+    private async Task<(HttpClient Ingest, IngestPressure Pressure)> ShopAsync(string tenant)
+    {
+        var created = await (await _host.ClientWithKey(HostFixture.OperatorKey).PostAsJsonAsync("/api/v1/tenants", new { id = tenant, name = tenant }, Api.Ct)).JsonAsync();
+        var admin = _host.ClientWithKey(created.GetProperty("adminKey").GetString()!);
+        Assert.True((await admin.PutDeploymentAsync("shop-prod")).IsSuccessStatusCode);
+        return (_host.ClientWithKey(created.GetProperty("ingestKey").GetString()!), _host.Services.GetRequiredService<IngestPressure>());
+    }
+
     [Fact]
     public async Task BetweenTheTargetAndTheMaximumLagAShareOfRequestsIsShed()
     {
-        var created = await (await _host.ClientWithKey(HostFixture.OperatorKey).PostAsJsonAsync("/api/v1/tenants", new { id = "busy", name = "busy" }, Api.Ct)).JsonAsync();
-        var admin = _host.ClientWithKey(created.GetProperty("adminKey").GetString()!);
-        Assert.True((await admin.PutDeploymentAsync("shop-prod")).IsSuccessStatusCode);
-        var ingest = _host.ClientWithKey(created.GetProperty("ingestKey").GetString()!);
-        var pressure = _host.Services.GetRequiredService<IngestPressure>();
+        var (ingest, pressure) = await ShopAsync("busy");
 
         // Halfway from the target (0.1 s) to the maximum (5 s), with tens of thousands of events waiting: about half
         // is shed. The host's own processing of what is accepted reports lags of milliseconds, so the lag is set again
@@ -170,11 +175,7 @@ public sealed class PartialSheddingTests : IAsyncLifetime
     [Fact]
     public async Task ALagWithFewEventsWaitingIsASlowMachineNotABacklogAndShedsNothing()
     {
-        var created = await (await _host.ClientWithKey(HostFixture.OperatorKey).PostAsJsonAsync("/api/v1/tenants", new { id = "slow", name = "slow" }, Api.Ct)).JsonAsync();
-        var admin = _host.ClientWithKey(created.GetProperty("adminKey").GetString()!);
-        Assert.True((await admin.PutDeploymentAsync("shop-prod")).IsSuccessStatusCode);
-        var ingest = _host.ClientWithKey(created.GetProperty("ingestKey").GetString()!);
-        var pressure = _host.Services.GetRequiredService<IngestPressure>();
+        var (ingest, pressure) = await ShopAsync("slow");
 
         // The same lag as above, but a few events a second behind it (a stalled machine, a trickle of ingest).
         for (var i = 0; i < 50; i++)
