@@ -50,6 +50,34 @@ public sealed class LoadCommandTests
         Assert.Contains("--batch must be from 1 to 1,000", error.ToString(), StringComparison.Ordinal);
     }
 
+    // The generator connects before it measures: every sender's connection is opened (a health probe each, all at
+    // once) before the first event is sent, so the first second of a run is load, not connecting.
+    [Fact]
+    public async Task EverySendersConnectionIsOpenedBeforeTheFirstEventIsSent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tenant = 0;
+        await using var server = new RecordingServer(request => request.Path switch
+        {
+            "/api/v1/tenants" => (201, $$"""{"adminKey":"admin-{{Interlocked.Increment(ref tenant)}}","ingestKey":"ingest-{{tenant}}"}""", null),
+            "/api/v1/telemetry" => (202, """{"accepted":1}""", null),
+            "/api/v1/fingerprints" => (200, "[]", null),
+            _ => (200, "{}", null),
+        });
+
+        var exit = await HgCommand.InvokeAsync(
+            ["load", "--url", server.Address.ToString(), "--operator-key", "op", "--tenants", "2", "--deployments", "1",
+                "--batch", "1", "--connections", "6", "--rate", "60", "--duration", "00:00:01"],
+            new InvocationConfiguration { Output = new StringWriter(), Error = new StringWriter() }, ct);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        var paths = server.Requests.Select(r => r.Path).ToList();
+        var firstEvent = paths.IndexOf("/api/v1/telemetry");
+        Assert.True(firstEvent > 0, string.Join(", ", paths));
+        Assert.Equal(6, paths.Count(p => p == "/health/live"));
+        Assert.Equal(6, paths.Take(firstEvent).Count(p => p == "/health/live"));
+    }
+
     // Overload: a host that takes 20 requests a second from a tenant sheds the rest, and the report says when shedding began and how it went.
     [Fact]
     public async Task ALoadOverTheHostsLimitReportsWhenSheddingBeganAndEachSecond()
