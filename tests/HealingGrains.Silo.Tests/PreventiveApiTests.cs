@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace HealingGrains.Silo.Tests;
@@ -6,29 +5,17 @@ namespace HealingGrains.Silo.Tests;
 [Collection(HostCollection.Name)]
 public sealed class PreventiveApiTests(HostFixture host)
 {
-    // Two hours of memory, one point a minute up to now: flat at 0.5, then rising 0.006 a minute to 0.914.
-    private static object[] RisingMemory()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return [.. Enumerable.Range(0, 130).Select(i => new
-        {
-            kind = "metric",
-            timestamp = now.AddMinutes(i - 129).ToString("O", CultureInfo.InvariantCulture),
-            name = "memory.utilization",
-            value = 0.5 + (Math.Max(0, i - 60) * 0.006),
-        })];
-    }
-
     [Fact]
     public async Task MetricEventsFillTheWindowAndARisingMemoryProposesAPreventiveRestartWithItsForecast()
     {
         var tenant = await host.NewTenantAsync();
         await tenant.Admin.PutDeploymentAsync("shop-prod", "restart", "scale-out");
 
-        var sent = await tenant.Ingest.PostAsJsonAsync("/api/v1/telemetry", new { deployment = "shop-prod", events = RisingMemory() }, Api.Ct);
+        // Two hours of memory, one point a minute.
+        var sent = await tenant.Ingest.SendRisingMemoryAsync("shop-prod", TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
 
-        var action = await PendingPreventiveAsync(tenant);
+        var action = await tenant.Admin.PendingActionAsync();
         Assert.True(action.GetProperty("preventive").GetBoolean());
         Assert.Equal("restart", action.GetProperty("kind").GetString());
         Assert.Equal("memory.utilization", action.GetProperty("parameters").GetProperty("metric").GetString());
@@ -62,20 +49,5 @@ public sealed class PreventiveApiTests(HostFixture host)
         await ProblemAssert.IsProblemAsync(await tenant.Admin.GetAsync("/api/v1/deployments/nope/metrics", Api.Ct), HttpStatusCode.NotFound);
         await ProblemAssert.IsProblemAsync(await tenant.Admin.GetAsync("/api/v1/deployments/shop-prod/metrics/nope", Api.Ct), HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.Forbidden, (await tenant.Ingest.GetAsync("/api/v1/deployments/shop-prod/metrics", Api.Ct)).StatusCode);
-    }
-
-    private static async Task<JsonElement> PendingPreventiveAsync(HostFixture.Tenant tenant)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var list = await (await tenant.Admin.GetAsync("/api/v1/actions?state=pending-approval", Api.Ct)).JsonAsync();
-            if (list.GetArrayLength() > 0 || DateTime.UtcNow > deadline)
-            {
-                return list[0];
-            }
-
-            await Task.Delay(50, Api.Ct);
-        }
     }
 }

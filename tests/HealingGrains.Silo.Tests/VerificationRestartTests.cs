@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace HealingGrains.Silo.Tests;
@@ -19,20 +18,6 @@ public sealed class VerificationRestartTests
         ["HealingGrains:Prediction:VerificationInterval"] = "00:00:01",
     };
 
-    // Memory every two seconds up to now: flat at 0.5, then rising 0.006 a point to 0.914, so that the forecast puts
-    // the limit about a minute away.
-    private static object[] RisingMemory()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return [.. Enumerable.Range(0, 130).Select(i => new
-        {
-            kind = "metric",
-            timestamp = now.AddSeconds((i - 129) * 2).ToString("O", CultureInfo.InvariantCulture),
-            name = "memory.utilization",
-            value = 0.5 + (Math.Max(0, i - 60) * 0.006),
-        })];
-    }
-
     [Fact]
     public async Task AVerificationDueWhileTheHostWasDownIsRecordedAfterARestartWithoutAnyCallToTheDeployment()
     {
@@ -48,10 +33,11 @@ public sealed class VerificationRestartTests
             var admin = first.ClientWithKey(created.GetProperty("adminKey").GetString()!);
             ingestKey = created.GetProperty("ingestKey").GetString()!;
             await admin.PutDeploymentAsync("shop-prod", "restart", "scale-out");
-            var sent = await first.ClientWithKey(ingestKey).PostAsJsonAsync("/api/v1/telemetry", new { deployment = "shop-prod", events = RisingMemory() }, Api.Ct);
+            // Memory every two seconds, rising: the forecast puts the limit about a minute away.
+            var sent = await first.ClientWithKey(ingestKey).SendRisingMemoryAsync("shop-prod", TimeSpan.FromSeconds(2));
             Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
 
-            var action = await PendingPreventiveAsync(admin);
+            var action = await admin.PendingActionAsync();
             actionId = action.GetProperty("id").GetString()!;
             Assert.Equal(JsonValueKind.Null, action.GetProperty("verification").ValueKind);
             var minutes = action.GetProperty("evidence").GetProperty("forecast").GetProperty("minutesToLimit").GetDouble();
@@ -81,21 +67,5 @@ public sealed class VerificationRestartTests
         Assert.InRange(verifiedAt, dueBy.AddSeconds(-1), look);
         Assert.False(verification.GetProperty("happened").GetBoolean());
         Assert.Equal("not-happened", verification.GetProperty("result").GetString());
-    }
-
-    private static async Task<JsonElement> PendingPreventiveAsync(HttpClient admin)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var list = await (await admin.GetAsync("/api/v1/actions?state=pending-approval", Api.Ct)).JsonAsync();
-            if (list.GetArrayLength() > 0)
-            {
-                return list[0];
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "No preventive action was proposed.");
-            await Task.Delay(50, Api.Ct);
-        }
     }
 }

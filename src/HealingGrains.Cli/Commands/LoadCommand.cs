@@ -195,7 +195,8 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
         "Deadlock detected on table orders, victim session {0}, retry {1}",
     ];
 
-    private readonly List<(HttpClient Client, string Deployment)> _targets = [];
+    // Each tenant's ingest client with each of its deployments (the probe tenant apart).
+    private readonly List<List<(HttpClient Client, string Deployment)>> _tenants = [];
     private readonly List<double> _acks = [];
     private readonly List<double> _probes = [];
     private readonly List<double> _sheds = [];
@@ -215,16 +216,15 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
         // Each sender keeps to one tenant (its deployments in turn at random), and the connections are open before the
         // clock starts: what is measured is the host under load, not a first second spent connecting (with 1,024
         // senders that second decided when the first request was shed).
-        var tenants = _targets.GroupBy(t => t.Client).Select(g => g.ToList()).ToList();
         progress.WriteLine($"hg load: opening {settings.Connections} connections");
-        await Task.WhenAll(Enumerable.Range(0, settings.Connections).Select(i => OpenAsync(tenants[i % tenants.Count][0].Client, cancellationToken)));
+        await Task.WhenAll(Enumerable.Range(0, settings.Connections).Select(i => OpenAsync(_tenants[i % _tenants.Count][0].Client, cancellationToken)));
 
         var cpuBefore = ServerCpuSeconds();
         var clock = Stopwatch.StartNew();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(settings.Duration);
         var perConnection = settings.Rate is { } total ? total / settings.Batch / settings.Connections : (double?)null;
-        var senders = Enumerable.Range(0, settings.Connections).Select(i => SendLoopAsync(tenants[i % tenants.Count], i, perConnection, clock, stop.Token)).ToList();
+        var senders = Enumerable.Range(0, settings.Connections).Select(i => SendLoopAsync(_tenants[i % _tenants.Count], i, perConnection, clock, stop.Token)).ToList();
         var prober = ProbeLoopAsync(http, probe, stop.Token);
         var reporter = ReportLoopAsync(clock, stop.Token);
         await Task.WhenAll([.. senders, prober, reporter]);
@@ -299,6 +299,7 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
             using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync(cancellationToken));
             var admin = Client(body.RootElement.GetProperty("adminKey").GetString()!);
             var ingest = Client(body.RootElement.GetProperty("ingestKey").GetString()!);
+            var targets = new List<(HttpClient Client, string Deployment)>();
             for (var d = 0; d < (t == settings.Tenants ? 1 : settings.Deployments); d++)
             {
                 var deployment = $"svc-{d}";
@@ -314,8 +315,10 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
                     return (admin, ingest);
                 }
 
-                _targets.Add((ingest, deployment));
+                targets.Add((ingest, deployment));
             }
+
+            _tenants.Add(targets);
         }
 
         throw new InvalidOperationException("The probe tenant was not created.");
