@@ -27,7 +27,14 @@ public static class DomainLexicon
 
     private static readonly Dictionary<uint, int> Words = new();
     private static readonly Dictionary<uint, int> Stems = new();
-    private static readonly int[] StemLengths;
+
+    // Whether some stem has this length; the longest stem.
+    private static readonly bool[] IsStemLength;
+    private static readonly int LongestStem;
+
+    // A bit per value of a hash's low 16 bits, set for the lexicon's words and stems: most prefixes of most words are
+    // no stem, and one bit tells so without a dictionary lookup.
+    private static readonly ulong[] Known = new ulong[1 << 10];
 
     static DomainLexicon()
     {
@@ -41,6 +48,7 @@ public static class DomainLexicon
                 var table = stem ? Stems : Words;
                 var hash = FeatureHash.Of(text, Space);
                 table[hash] = table.GetValueOrDefault(hash) | (1 << (int)category);
+                Known[(hash & 0xFFFF) >> 6] |= 1UL << (int)(hash & 63);
                 if (stem)
                 {
                     lengths.Add(text.Length);
@@ -48,25 +56,37 @@ public static class DomainLexicon
             }
         }
 
-        StemLengths = [.. lengths];
+        LongestStem = lengths.Max;
+        IsStemLength = new bool[LongestStem + 1];
+        foreach (var length in lengths)
+        {
+            IsStemLength[length] = true;
+        }
     }
+
+    private static bool MayBeKnown(uint hash) => (Known[(hash & 0xFFFF) >> 6] & (1UL << (int)(hash & 63))) != 0;
 
     private const uint Space = 7;
 
     /// <summary>The domains <paramref name="word"/> names, as a bit set over <see cref="ErrorCategory"/> (0: none).</summary>
     public static int DomainsOf(ReadOnlySpan<char> word)
     {
-        var domains = Words.GetValueOrDefault(FeatureHash.Of(word, Space));
-        foreach (var length in StemLengths)
+        var state = FeatureHash.Start(Space);
+        var domains = 0;
+        for (var i = 0; i < word.Length; i++)
         {
-            if (length > word.Length)
+            state = FeatureHash.Step(state, word[i]);
+            if (i < LongestStem && IsStemLength[i + 1])
             {
-                break;
+                var prefix = FeatureHash.Finish(state);
+                if (MayBeKnown(prefix))
+                {
+                    domains |= Stems.GetValueOrDefault(prefix);
+                }
             }
-
-            domains |= Stems.GetValueOrDefault(FeatureHash.Of(word[..length], Space));
         }
 
-        return domains;
+        var whole = FeatureHash.Finish(state);
+        return MayBeKnown(whole) ? domains | Words.GetValueOrDefault(whole) : domains;
     }
 }

@@ -12,14 +12,23 @@ public static class FeatureHash
     /// <summary>The hash of <paramref name="text"/>, case-insensitive (invariant), in the space of <paramref name="seed"/>.</summary>
     public static uint Of(ReadOnlySpan<char> text, uint seed)
     {
-        var hash = Basis ^ (seed * Prime);
+        var hash = Start(seed);
         foreach (var c in text)
         {
-            hash = (hash ^ Lower(c)) * Prime;
+            hash = Step(hash, c);
         }
 
         return Finish(hash);
     }
+
+    /// <summary>
+    /// The running state before the first character: <c>Finish(Step(…Step(Start(seed), c₁)…, cₙ))</c> is
+    /// <see cref="Of(ReadOnlySpan{char}, uint)"/> of c₁…cₙ, so the hashes of all a word's prefixes take one pass.
+    /// </summary>
+    internal static uint Start(uint seed) => Basis ^ (seed * Prime);
+
+    /// <summary>The running state after one more character.</summary>
+    internal static uint Step(uint state, char c) => (state ^ Lower(c)) * Prime;
 
     /// <summary>The same as <see cref="Of(ReadOnlySpan{char}, uint)"/> for three characters, without a span.</summary>
     public static uint Of(char first, char second, char third, uint seed)
@@ -38,7 +47,7 @@ public static class FeatureHash
     public static uint Combine(uint first, uint second) => Finish(((first * Prime) ^ second) * Prime);
 
     // FNV's low bits mix poorly; buckets are the low bits. A murmur-style finaliser spreads every input bit.
-    private static uint Finish(uint h)
+    internal static uint Finish(uint h)
     {
         h ^= h >> 16;
         h *= 0x85ebca6b;

@@ -1,0 +1,339 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Text;
+using HealingGrains.Learning.Features;
+using Microsoft.ML.Data;
+
+namespace HealingGrains.Learning.Models;
+
+/// <summary>
+/// One prototype per message family (one kind of software's one kind of failure): the normalised mean of its messages'
+/// feature vectors. A category's linear weights must cover twenty unlike families at once; a family's prototype
+/// covers one, so a new phrasing that shares most of its words with one family's messages is recognised even when
+/// the category's weights, pulled towards its other families, miss it. The classifier adds, to each category's
+/// score, <see cref="Weight"/> times the cosine similarity of the message to the nearest prototype of that category.
+/// </summary>
+/// <remarks>
+/// Scoring walks an index by bucket (each bucket: the prototypes that have it and their weights), so it visits only
+/// the buckets the message touches. Format (little-endian): the ASCII magic <c>HGFP</c>, format version 1, the
+/// featurizer's name, the dimension, the weight, the number of prototypes, then per prototype its family's name, its
+/// class index, its number of buckets and each bucket as a 16-bit index and a 16-bit (half-precision) weight.
+/// </remarks>
+public sealed class FamilyPrototypes
+{
+    private const int FormatVersion = 1;
+    private static readonly byte[] Magic = "HGFP"u8.ToArray();
+
+    private readonly Prototype[] _prototypes;
+    private readonly int[] _classOf;
+
+    // Buckets most prototypes share (common words and trigrams) are scored as dense rows, a vector operation per few
+    // prototypes; the rest, each in a few prototypes, through a list per bucket. _rows[b] is bucket b's dense row, or
+    // −1; _dense holds the rows, each _width (the prototypes, padded to whole vectors) long.
+    private readonly int _width;
+    private readonly int[] _rows;
+    private readonly float[] _dense;
+
+    // The sparse index: _offsets[b] … _offsets[b + 1] are bucket b's entries, each a prototype and its weight.
+    private readonly int[] _offsets;
+    private readonly Entry[] _entries;
+
+    private FamilyPrototypes(string featurizer, int dimension, float weight, Prototype[] prototypes)
+    {
+        Featurizer = featurizer;
+        Dimension = dimension;
+        Weight = weight;
+        _prototypes = prototypes;
+        _classOf = [.. prototypes.Select(p => p.Class)];
+        _width = Math.Max(1, (prototypes.Length + Vector<float>.Count - 1) / Vector<float>.Count) * Vector<float>.Count;
+
+        var shared = new int[dimension];
+        foreach (var p in prototypes)
+        {
+            foreach (var b in p.Buckets)
+            {
+                shared[b]++;
+            }
+        }
+
+        // A dense row costs _width / Vector<float>.Count vector operations; a list entry about as much as one.
+        var denseFrom = Math.Max(2, _width / Vector<float>.Count);
+        _rows = new int[dimension];
+        var rows = 0;
+        for (var b = 0; b < dimension; b++)
+        {
+            _rows[b] = shared[b] >= denseFrom ? rows++ : -1;
+        }
+
+        _dense = new float[rows * _width];
+        _offsets = new int[dimension + 1];
+        for (var b = 0; b < dimension; b++)
+        {
+            _offsets[b + 1] = _offsets[b] + (_rows[b] < 0 ? shared[b] : 0);
+        }
+
+        var next = _offsets[..^1];
+        _entries = new Entry[_offsets[^1]];
+        for (var i = 0; i < prototypes.Length; i++)
+        {
+            var p = prototypes[i];
+            for (var k = 0; k < p.Buckets.Length; k++)
+            {
+                var b = p.Buckets[k];
+                if (_rows[b] >= 0)
+                {
+                    _dense[(_rows[b] * _width) + i] = (float)p.Weights[k];
+                    continue;
+                }
+
+                _entries[next[b]++] = new Entry(i, (float)p.Weights[k]);
+            }
+        }
+    }
+
+    /// <summary>The most prototypes a model holds (their index is 16-bit).</summary>
+    public const int MaxPrototypes = ushort.MaxValue;
+
+    /// <summary>The name and version of the features the prototypes belong to.</summary>
+    public string Featurizer { get; }
+
+    /// <summary>The number of buckets.</summary>
+    public int Dimension { get; }
+
+    /// <summary>How much the nearest prototype's similarity (0 … 1) adds to its class's score.</summary>
+    public float Weight { get; }
+
+    /// <summary>The number of prototypes.</summary>
+    public int Count => _prototypes.Length;
+
+    /// <summary>
+    /// Builds one prototype per group: the mean of the group's unit-length vectors, scaled to unit length, its weights
+    /// stored at half precision.
+    /// </summary>
+    internal static FamilyPrototypes Build(string featurizer, int dimension, float weight, IEnumerable<(string Family, int Class, VBuffer<float> Features)> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var sums = new Dictionary<(string Family, int Class), Dictionary<int, double>>();
+        foreach (var (family, @class, features) in groups)
+        {
+            if (features.Length != dimension)
+            {
+                throw new ArgumentException($"A vector has {features.Length} buckets, not {dimension}.", nameof(groups));
+            }
+
+            if (!sums.TryGetValue((family, @class), out var sum))
+            {
+                sums[(family, @class)] = sum = [];
+            }
+
+            foreach (var (i, value) in features.Items())
+            {
+                sum[i] = sum.GetValueOrDefault(i) + value;
+            }
+        }
+
+        if (sums.Count > MaxPrototypes)
+        {
+            throw new ArgumentException($"{sums.Count} families are more than the {MaxPrototypes} a model holds.", nameof(groups));
+        }
+
+        var prototypes = sums
+            .OrderBy(s => s.Key.Class).ThenBy(s => s.Key.Family, StringComparer.Ordinal)
+            .Select(s =>
+            {
+                var length = Math.Sqrt(s.Value.Values.Sum(v => v * v));
+                var buckets = s.Value.Keys.Order().ToArray();
+                var weights = buckets.Select(b => (Half)(length == 0 ? 0 : s.Value[b] / length)).ToArray();
+                return new Prototype(s.Key.Family, s.Key.Class, [.. buckets.Select(b => (ushort)b)], weights);
+            })
+            .ToArray();
+        return new FamilyPrototypes(featurizer, dimension, weight, prototypes);
+    }
+
+    /// <summary>
+    /// Adds, to each class's score, <see cref="Weight"/> times the message's cosine similarity to the nearest
+    /// prototype of that class (the message's vector is of unit length).
+    /// </summary>
+    public void AddTo(FeatureVector features, Span<float> scores)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var similarity = _width <= 1024 ? stackalloc float[_width] : new float[_width];
+        similarity.Clear();
+
+        // The rare buckets through their lists; the dense rows are gathered and summed afterwards.
+        var indices = features.Indices;
+        var rows = indices.Length <= 512 ? stackalloc int[indices.Length] : new int[indices.Length];
+        var values = indices.Length <= 512 ? stackalloc float[indices.Length] : new float[indices.Length];
+        var count = 0;
+        foreach (var i in indices)
+        {
+            var value = features[i];
+            if (_rows[i] >= 0)
+            {
+                rows[count] = _rows[i] * (_width / Vector<float>.Count);
+                values[count++] = value;
+                continue;
+            }
+
+            foreach (var entry in _entries.AsSpan(_offsets[i].._offsets[i + 1]))
+            {
+                similarity[entry.Owner] += entry.Weight * value;
+            }
+        }
+
+        // A block of prototypes at a time, summed over the message's dense rows in a register: each row's weights are
+        // read once per block and the sums are not written back until the block is done.
+        var sums = MemoryMarshal.Cast<float, Vector<float>>(similarity);
+        var dense = MemoryMarshal.Cast<float, Vector<float>>(_dense.AsSpan());
+        var v = 0;
+        for (; v + 3 < sums.Length; v += 4)
+        {
+            var (a, b, c, d) = (sums[v], sums[v + 1], sums[v + 2], sums[v + 3]);
+            for (var r = 0; r < count; r++)
+            {
+                var scale = new Vector<float>(values[r]);
+                var row = dense.Slice(rows[r] + v, 4);
+                a = Vector.FusedMultiplyAdd(row[0], scale, a);
+                b = Vector.FusedMultiplyAdd(row[1], scale, b);
+                c = Vector.FusedMultiplyAdd(row[2], scale, c);
+                d = Vector.FusedMultiplyAdd(row[3], scale, d);
+            }
+
+            (sums[v], sums[v + 1], sums[v + 2], sums[v + 3]) = (a, b, c, d);
+        }
+
+        for (; v < sums.Length; v++)
+        {
+            var sum = sums[v];
+            for (var r = 0; r < count; r++)
+            {
+                sum = Vector.FusedMultiplyAdd(dense[rows[r] + v], new Vector<float>(values[r]), sum);
+            }
+
+            sums[v] = sum;
+        }
+
+        var nearest = scores.Length <= 64 ? stackalloc float[scores.Length] : new float[scores.Length];
+        nearest.Clear();
+        for (var p = 0; p < _classOf.Length; p++)
+        {
+            var c = _classOf[p];
+            nearest[c] = MathF.Max(nearest[c], similarity[p]);
+        }
+
+        for (var c = 0; c < scores.Length; c++)
+        {
+            scores[c] += Weight * nearest[c];
+        }
+    }
+
+    /// <summary>The prototypes in the format described above.</summary>
+    public byte[] Save()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(Featurizer);
+            writer.Write(Dimension);
+            writer.Write(Weight);
+            writer.Write(_prototypes.Length);
+            foreach (var p in _prototypes)
+            {
+                writer.Write(p.Family);
+                writer.Write(p.Class);
+                writer.Write(p.Buckets.Length);
+                for (var k = 0; k < p.Buckets.Length; k++)
+                {
+                    writer.Write(p.Buckets[k]);
+                    writer.Write(p.Weights[k]);
+                }
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Reads prototypes for <paramref name="classes"/> classes; throws <see cref="InvalidDataException"/> with the
+    /// reason when the bytes are not prototypes for <paramref name="featurizer"/> and <paramref name="dimension"/>.
+    /// </summary>
+    public static FamilyPrototypes Load(ReadOnlySpan<byte> bytes, string featurizer, int dimension, int classes)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes.ToArray(), writable: false), Encoding.UTF8);
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            {
+                throw new InvalidDataException("These bytes are not family prototypes (no HGFP header).");
+            }
+
+            var version = reader.ReadInt32();
+            if (version != FormatVersion)
+            {
+                throw new InvalidDataException($"Prototype format {version} is not supported; this build reads format {FormatVersion}.");
+            }
+
+            var stored = reader.ReadString();
+            if (stored != featurizer)
+            {
+                throw new InvalidDataException($"The prototypes were built on features '{stored}', not '{featurizer}'.");
+            }
+
+            var storedDimension = reader.ReadInt32();
+            if (storedDimension != dimension || dimension > ushort.MaxValue + 1)
+            {
+                throw new InvalidDataException($"The prototypes have {storedDimension} buckets; the model has {dimension}.");
+            }
+
+            var weight = reader.ReadSingle();
+            var count = reader.ReadInt32();
+            if (!float.IsFinite(weight) || weight < 0 || count is < 0 or > MaxPrototypes)
+            {
+                throw new InvalidDataException($"A weight of {weight} and {count} prototypes are out of range.");
+            }
+
+            var prototypes = new Prototype[count];
+            for (var p = 0; p < count; p++)
+            {
+                var family = reader.ReadString();
+                var @class = reader.ReadInt32();
+                var length = reader.ReadInt32();
+                if (@class < 0 || @class >= classes || length < 0 || length > dimension)
+                {
+                    throw new InvalidDataException($"Prototype '{family}' has class {@class} and {length} buckets, out of range.");
+                }
+
+                var buckets = new ushort[length];
+                var weights = new Half[length];
+                for (var k = 0; k < length; k++)
+                {
+                    buckets[k] = reader.ReadUInt16();
+                    weights[k] = reader.ReadHalf();
+                    if (buckets[k] >= dimension || !Half.IsFinite(weights[k]) || (k > 0 && buckets[k] <= buckets[k - 1]))
+                    {
+                        throw new InvalidDataException($"Prototype '{family}' has a bucket out of range, out of order or with a weight that is not a finite number.");
+                    }
+                }
+
+                prototypes[p] = new Prototype(family, @class, buckets, weights);
+            }
+
+            if (reader.BaseStream.Position != reader.BaseStream.Length)
+            {
+                throw new InvalidDataException("The prototypes are followed by other data.");
+            }
+
+            return new FamilyPrototypes(featurizer, dimension, weight, prototypes);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("The prototypes' bytes end before the prototypes do.");
+        }
+    }
+
+    private readonly record struct Entry(int Owner, float Weight);
+
+    private sealed record Prototype(string Family, int Class, ushort[] Buckets, Half[] Weights);
+}
