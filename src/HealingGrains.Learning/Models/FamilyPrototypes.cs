@@ -14,15 +14,14 @@ namespace HealingGrains.Learning.Models;
 /// score, <see cref="Weight"/> times the cosine similarity of the message to the nearest prototype of that category.
 /// </summary>
 /// <remarks>
-/// Scoring walks an index by bucket (each bucket: the prototypes that have it and their weights), so it visits only
-/// the buckets the message touches. Format (little-endian): the ASCII magic <c>HGFP</c>, format version 1, the
+/// Scoring visits only the buckets the message touches: those most prototypes share as dense rows, a vector of
+/// prototypes at a time, the others through a list per bucket of the prototypes that have it. Format (little-endian): the ASCII magic <c>HGFP</c>, format version 1, the
 /// featurizer's name, the dimension, the weight, the number of prototypes, then per prototype its family's name, its
 /// class index, its number of buckets and each bucket as a 16-bit index and a 16-bit (half-precision) weight.
 /// </remarks>
 public sealed class FamilyPrototypes
 {
-    private const int FormatVersion = 1;
-    private static readonly byte[] Magic = "HGFP"u8.ToArray();
+    private static readonly ModelHeader Header = new("HGFP", 1, "family prototypes");
 
     private readonly Prototype[] _prototypes;
     private readonly int[] _classOf;
@@ -233,9 +232,7 @@ public sealed class FamilyPrototypes
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(Magic);
-            writer.Write(FormatVersion);
-            writer.Write(Featurizer);
+            Header.Write(writer, Featurizer);
             writer.Write(Dimension);
             writer.Write(Weight);
             writer.Write(_prototypes.Length);
@@ -264,23 +261,7 @@ public sealed class FamilyPrototypes
         try
         {
             using var reader = new BinaryReader(new MemoryStream(bytes.ToArray(), writable: false), Encoding.UTF8);
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-            {
-                throw new InvalidDataException("These bytes are not family prototypes (no HGFP header).");
-            }
-
-            var version = reader.ReadInt32();
-            if (version != FormatVersion)
-            {
-                throw new InvalidDataException($"Prototype format {version} is not supported; this build reads format {FormatVersion}.");
-            }
-
-            var stored = reader.ReadString();
-            if (stored != featurizer)
-            {
-                throw new InvalidDataException($"The prototypes were built on features '{stored}', not '{featurizer}'.");
-            }
-
+            Header.Read(reader, featurizer);
             var storedDimension = reader.ReadInt32();
             if (storedDimension != dimension || dimension > ushort.MaxValue + 1)
             {

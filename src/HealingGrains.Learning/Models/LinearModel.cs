@@ -17,8 +17,7 @@ namespace HealingGrains.Learning.Models;
 /// </remarks>
 public sealed class LinearModel
 {
-    private const int FormatVersion = 1;
-    private static readonly byte[] Magic = "HGLM"u8.ToArray();
+    private static readonly ModelHeader Header = new("HGLM", 1, "a HealingGrains linear model");
 
     private readonly float[] _bias;
     private readonly float[] _weights;
@@ -143,9 +142,7 @@ public sealed class LinearModel
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(Magic);
-            writer.Write(FormatVersion);
-            writer.Write(Featurizer);
+            Header.Write(writer, Featurizer);
             writer.Write(Dimension);
             writer.Write(Classes.Count);
             foreach (var c in Classes)
@@ -174,23 +171,7 @@ public sealed class LinearModel
         try
         {
             using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-            {
-                throw new InvalidDataException("These bytes are not a HealingGrains linear model (no HGLM header).");
-            }
-
-            var version = reader.ReadInt32();
-            if (version != FormatVersion)
-            {
-                throw new InvalidDataException($"Model format {version} is not supported; this build reads format {FormatVersion}.");
-            }
-
-            var stored = reader.ReadString();
-            if (stored != featurizer)
-            {
-                throw new InvalidDataException($"The model was trained on features '{stored}', not '{featurizer}'.");
-            }
-
+            Header.Read(reader, featurizer);
             var dimension = reader.ReadInt32();
             var classes = reader.ReadInt32();
             if (dimension is < 2 or > 1 << 20 || (dimension & (dimension - 1)) != 0 || classes is < 1 or > 64)
