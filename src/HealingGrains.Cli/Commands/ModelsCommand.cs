@@ -303,7 +303,7 @@ internal static class ModelsCommand
 
     private static async Task WriteEvaluationAsync(TextWriter stdout, TextWriter stderr, ErrorClassifier classifier, IReadOnlyList<CorpusEntry> heldOut)
     {
-        await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"evaluating on {heldOut.Count:N0} held-out entries (families the training split does not have)…"));
+        await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"evaluating on {heldOut.Count:N0} held-out entries (each family's last phrasing, which training never sees)…"));
         var metrics = classifier.Evaluate(heldOut);
         await stdout.WriteLineAsync($"{"category",-22}{"precision",10}{"recall",8}{"F1",8}{"support",9}");
         foreach (var (category, m) in metrics.PerCategory)
