@@ -41,4 +41,19 @@ public sealed class VariableMaskerTests
 
     [Fact]
     public void AdjacentVariablesCollapseIntoOne() => Assert.Equal("took <*> total", VariableMasker.Mask("took 12.5.7 total"));
+
+    [Fact]
+    public void TryMaskWritesWhatMaskReturnsAndRefusesADestinationTooSmall()
+    {
+        const string message = "lock=233570404, flags=0x1, uid=7";
+        var expected = VariableMasker.Mask(message);
+        var destination = new char[expected.Length];
+
+        Assert.True(VariableMasker.TryMask(message, destination, out var written));
+        Assert.Equal(expected, new string(destination, 0, written));
+
+        // "7" becomes "<*>": the masked text can be longer than the message.
+        Assert.False(VariableMasker.TryMask("uid 7", new char[5], out written));
+        Assert.Equal(0, written);
+    }
 }

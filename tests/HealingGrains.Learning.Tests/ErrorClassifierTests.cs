@@ -1,10 +1,13 @@
 using HealingGrains.Learning.Corpus;
+using HealingGrains.Learning.Features;
 using HealingGrains.Learning.Models;
 
 namespace HealingGrains.Learning.Tests;
 
 public sealed class ErrorClassifierTests(ITestOutputHelper output)
 {
+    private static readonly int Categories = Enum.GetValues<ErrorCategory>().Length;
+
     private static readonly Lazy<ErrorClassifier> Trained = new(() => ErrorClassifier.Train(ErrorCorpus.Split().Train));
 
     // The held-out split: each family's last template, a phrasing the classifier never saw.
@@ -76,5 +79,70 @@ public sealed class ErrorClassifierTests(ITestOutputHelper output)
         var (category, probability) = Trained.Value.Predict("System.OutOfMemoryException", "Exception of type 'System.OutOfMemoryException' was thrown.", null);
         Assert.Equal(ErrorCategory.MemoryAndResources, category);
         Assert.InRange(probability, 0.5, 1);
+    }
+
+    // Classification joins and masks the text in reused buffers instead of building strings; it must read exactly
+    // what training read.
+    [Fact]
+    public void ClassificationReadsTheSameFeaturesAsTrainingDoes()
+    {
+        var frames = string.Join('\n', Enumerable.Range(0, 5).Select(i => $"   at Billing.Invoices.Post(Int32 id) in /src/Billing/Invoices.cs:line {i}"));
+        (string?, string?, string?)[] errors =
+        [
+            .. ErrorCorpus.Generate(seed: 11).Where((_, i) => i % 7 == 0).Select(e => (e.ExceptionType, e.Message, e.StackTrace)),
+            (null, null, null),
+            ("", "", ""),
+            (null, "timeout after 30s", frames),
+            ("System.Exception", null, "only one line"),
+            (null, string.Join(' ', Enumerable.Range(0, 3_000).Select(i => i % 10)), null),
+            ("Erreur", "la connexion à la base « facturation » a échoué après 3 tentatives — délai dépassé", frames),
+            (null, new string('x', 40_000) + " connection refused " + string.Join(',', Enumerable.Range(0, 9_000)), frames),
+        ];
+
+        var expected = new FeatureVector(ErrorText.Dimension);
+        var actual = new FeatureVector(ErrorText.Dimension);
+        foreach (var (type, message, stack) in errors)
+        {
+            expected.Clear();
+            actual.Clear();
+            ErrorText.Extract(ErrorText.Of(type, message, stack), expected);
+            ErrorText.Extract(type, message, stack, actual);
+            Assert.Equal(expected.Indices.ToArray(), actual.Indices.ToArray());
+            foreach (var i in expected.Indices)
+            {
+                Assert.Equal(expected[i], actual[i]);
+            }
+        }
+    }
+
+    // Classify skips the prototypes where the linear model's lead is larger than anything they could add; the
+    // category must be Predict's, which always adds them, on every message.
+    [Fact]
+    public void ClassifyGivesPredictsCategoryAlsoWhereItSkipsThePrototypes()
+    {
+        var classifier = Trained.Value;
+        var prototypes = classifier.Prototypes!;
+        var vector = new FeatureVector(ErrorText.Dimension);
+        var skipped = 0;
+        var entries = ErrorCorpus.Split().HeldOut.Concat(ErrorCorpus.Generate(seed: 5).Where((_, i) => i % 4 == 0)).ToList();
+        foreach (var e in entries)
+        {
+            Assert.Equal(classifier.Predict(e.ExceptionType, e.Message, e.StackTrace).Category, classifier.Classify(e.ExceptionType, e.Message, e.StackTrace));
+
+            vector.Clear();
+            ErrorText.Extract(e.ExceptionType, e.Message, e.StackTrace, vector);
+            var linear = new float[Categories];
+            classifier.Model.Score(vector, linear);
+            var added = new float[Categories];
+            prototypes.AddTo(vector, added);
+            var most = prototypes.MostAdded(vector);
+            Assert.All(added, a => Assert.InRange(a, 0f, most));
+            var ordered = linear.OrderDescending().ToArray();
+            skipped += ordered[0] - ordered[1] > most ? 1 : 0;
+        }
+
+        // Both paths are taken (about three messages in ten skip the prototypes).
+        output.WriteLine($"{skipped} of {entries.Count} classified without the prototypes");
+        Assert.InRange(skipped, entries.Count / 10, entries.Count * 9 / 10);
     }
 }

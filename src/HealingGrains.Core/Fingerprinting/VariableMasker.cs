@@ -20,4 +20,16 @@ public static class VariableMasker
         ArgumentNullException.ThrowIfNull(message);
         return (_scanner ??= new MessageScanner()).Scan(message).ToString();
     }
+
+    /// <summary>
+    /// Masks <paramref name="message"/> as <see cref="Mask"/> does, into <paramref name="destination"/>, without
+    /// allocating; false, with nothing written, when the masked text does not fit (it may be longer than the message:
+    /// a one-digit number becomes <see cref="Wildcard"/>).
+    /// </summary>
+    public static bool TryMask(ReadOnlySpan<char> message, Span<char> destination, out int written)
+    {
+        var masked = (_scanner ??= new MessageScanner()).Scan(message);
+        written = masked.TryCopyTo(destination) ? masked.Length : 0;
+        return written == masked.Length;
+    }
 }

@@ -24,30 +24,37 @@ public sealed class FamilyPrototypes
     private static readonly ModelHeader Header = new("HGFP", 1, "family prototypes");
 
     private readonly Prototype[] _prototypes;
-    private readonly int[] _classOf;
+
+    // The prototypes are held in class order; each class's are one run of them.
+    private readonly (int Class, int Start, int End)[] _classes;
 
     // Buckets most prototypes share (common words and trigrams) are scored as dense rows, a vector operation per few
-    // prototypes; the rest, each in a few prototypes, through a list per bucket. _rows[b] is bucket b's dense row, or
-    // −1; _dense holds the rows, each _width (the prototypes, padded to whole vectors) long.
+    // prototypes; the rest, each in a few prototypes, through a list per bucket. _dense holds the rows, each _width
+    // (the prototypes, padded to whole vectors) long; _entries the lists, each entry a prototype and its weight.
     private readonly int _width;
-    private readonly int[] _rows;
     private readonly float[] _dense;
-
-    // The sparse index: _offsets[b] … _offsets[b + 1] are bucket b's entries, each a prototype and its weight.
-    private readonly int[] _offsets;
     private readonly Entry[] _entries;
+
+    // Per bucket, where its weights are, read with one load: a dense row (Count −1, Start the row's first vector) or a
+    // list (Start … Start + Count in _entries; none for a bucket no prototype has).
+    private readonly Bucket[] _buckets;
+
+    // The length of the longest prototype (1 for prototypes as built; a saved model's half-precision weights may
+    // make it a little more).
+    private readonly float _longest;
 
     private FamilyPrototypes(string featurizer, int dimension, float weight, Prototype[] prototypes)
     {
         Featurizer = featurizer;
         Dimension = dimension;
         Weight = weight;
-        _prototypes = prototypes;
-        _classOf = [.. prototypes.Select(p => p.Class)];
+        _prototypes = [.. prototypes.OrderBy(p => p.Class)];
+        _classes = [.. _prototypes.Select((p, i) => (p.Class, i)).GroupBy(p => p.Class).Select(g => (g.Key, g.First().i, g.Last().i + 1))];
         _width = Math.Max(1, (prototypes.Length + Vector<float>.Count - 1) / Vector<float>.Count) * Vector<float>.Count;
+        _longest = _prototypes.Select(p => MathF.Sqrt(p.Weights.Sum(w => (float)w * (float)w))).DefaultIfEmpty().Max();
 
         var shared = new int[dimension];
-        foreach (var p in prototypes)
+        foreach (var p in _prototypes)
         {
             foreach (var b in p.Buckets)
             {
@@ -57,35 +64,31 @@ public sealed class FamilyPrototypes
 
         // A dense row costs _width / Vector<float>.Count vector operations; a list entry about as much as one.
         var denseFrom = Math.Max(2, _width / Vector<float>.Count);
-        _rows = new int[dimension];
-        var rows = 0;
+        var vectorsPerRow = _width / Vector<float>.Count;
+        _buckets = new Bucket[dimension];
+        var (rows, entries) = (0, 0);
         for (var b = 0; b < dimension; b++)
         {
-            _rows[b] = shared[b] >= denseFrom ? rows++ : -1;
+            _buckets[b] = shared[b] >= denseFrom ? new Bucket(rows++ * vectorsPerRow, -1) : new Bucket(entries, shared[b]);
+            entries += _buckets[b].Count < 0 ? 0 : shared[b];
         }
 
         _dense = new float[rows * _width];
-        _offsets = new int[dimension + 1];
-        for (var b = 0; b < dimension; b++)
+        _entries = new Entry[entries];
+        var filled = new int[dimension];
+        for (var i = 0; i < _prototypes.Length; i++)
         {
-            _offsets[b + 1] = _offsets[b] + (_rows[b] < 0 ? shared[b] : 0);
-        }
-
-        var next = _offsets[..^1];
-        _entries = new Entry[_offsets[^1]];
-        for (var i = 0; i < prototypes.Length; i++)
-        {
-            var p = prototypes[i];
+            var p = _prototypes[i];
             for (var k = 0; k < p.Buckets.Length; k++)
             {
-                var b = p.Buckets[k];
-                if (_rows[b] >= 0)
+                var bucket = _buckets[p.Buckets[k]];
+                if (bucket.Count < 0)
                 {
-                    _dense[(_rows[b] * _width) + i] = (float)p.Weights[k];
+                    _dense[(bucket.Start * Vector<float>.Count) + i] = (float)p.Weights[k];
                     continue;
                 }
 
-                _entries[next[b]++] = new Entry(i, (float)p.Weights[k]);
+                _entries[bucket.Start + filled[p.Buckets[k]]++] = new Entry(i, (float)p.Weights[k]);
             }
         }
     }
@@ -150,6 +153,22 @@ public sealed class FamilyPrototypes
     }
 
     /// <summary>
+    /// The most <see cref="AddTo"/> can add to any class's score for <paramref name="features"/>: a similarity is at
+    /// most the product of the two vectors' lengths (with a margin for rounding), and it adds nothing below 0.
+    /// </summary>
+    public float MostAdded(FeatureVector features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var squares = 0f;
+        foreach (var i in features.Indices)
+        {
+            squares += features[i] * features[i];
+        }
+
+        return (Weight * _longest * MathF.Sqrt(squares) * 1.001f) + 1e-4f;
+    }
+
+    /// <summary>
     /// Adds, to each class's score, <see cref="Weight"/> times the message's cosine similarity to the nearest
     /// prototype of that class (the message's vector is of unit length).
     /// </summary>
@@ -167,38 +186,57 @@ public sealed class FamilyPrototypes
         foreach (var i in indices)
         {
             var value = features[i];
-            if (_rows[i] >= 0)
+            var bucket = _buckets[i];
+            if (bucket.Count < 0)
             {
-                rows[count] = _rows[i] * (_width / Vector<float>.Count);
+                rows[count] = bucket.Start;
                 values[count++] = value;
                 continue;
             }
 
-            foreach (var entry in _entries.AsSpan(_offsets[i].._offsets[i + 1]))
+            foreach (var entry in _entries.AsSpan(bucket.Start, bucket.Count))
             {
                 similarity[entry.Owner] += entry.Weight * value;
             }
         }
 
-        // A block of prototypes at a time, summed over the message's dense rows in a register: each row's weights are
-        // read once per block and the sums are not written back until the block is done.
+        // A block of prototypes at a time, summed over the message's dense rows in registers, two rows at a time into
+        // separate sums so that each addition need not wait for the one before: each row's weights are read once per
+        // block and the sums are not written back until the block is done.
         var sums = MemoryMarshal.Cast<float, Vector<float>>(similarity);
         var dense = MemoryMarshal.Cast<float, Vector<float>>(_dense.AsSpan());
         var v = 0;
         for (; v + 3 < sums.Length; v += 4)
         {
             var (a, b, c, d) = (sums[v], sums[v + 1], sums[v + 2], sums[v + 3]);
-            for (var r = 0; r < count; r++)
+            var (e, f, g, h) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+            var r = 0;
+            for (; r + 1 < count; r += 2)
             {
-                var scale = new Vector<float>(values[r]);
-                var row = dense.Slice(rows[r] + v, 4);
-                a = Vector.FusedMultiplyAdd(row[0], scale, a);
-                b = Vector.FusedMultiplyAdd(row[1], scale, b);
-                c = Vector.FusedMultiplyAdd(row[2], scale, c);
-                d = Vector.FusedMultiplyAdd(row[3], scale, d);
+                var first = dense.Slice(rows[r] + v, 4);
+                var second = dense.Slice(rows[r + 1] + v, 4);
+                var (x, y) = (new Vector<float>(values[r]), new Vector<float>(values[r + 1]));
+                a = Vector.FusedMultiplyAdd(first[0], x, a);
+                b = Vector.FusedMultiplyAdd(first[1], x, b);
+                c = Vector.FusedMultiplyAdd(first[2], x, c);
+                d = Vector.FusedMultiplyAdd(first[3], x, d);
+                e = Vector.FusedMultiplyAdd(second[0], y, e);
+                f = Vector.FusedMultiplyAdd(second[1], y, f);
+                g = Vector.FusedMultiplyAdd(second[2], y, g);
+                h = Vector.FusedMultiplyAdd(second[3], y, h);
             }
 
-            (sums[v], sums[v + 1], sums[v + 2], sums[v + 3]) = (a, b, c, d);
+            if (r < count)
+            {
+                var last = dense.Slice(rows[r] + v, 4);
+                var x = new Vector<float>(values[r]);
+                a = Vector.FusedMultiplyAdd(last[0], x, a);
+                b = Vector.FusedMultiplyAdd(last[1], x, b);
+                c = Vector.FusedMultiplyAdd(last[2], x, c);
+                d = Vector.FusedMultiplyAdd(last[3], x, d);
+            }
+
+            (sums[v], sums[v + 1], sums[v + 2], sums[v + 3]) = (a + e, b + f, c + g, d + h);
         }
 
         for (; v < sums.Length; v++)
@@ -212,17 +250,16 @@ public sealed class FamilyPrototypes
             sums[v] = sum;
         }
 
-        var nearest = scores.Length <= 64 ? stackalloc float[scores.Length] : new float[scores.Length];
-        nearest.Clear();
-        for (var p = 0; p < _classOf.Length; p++)
+        // Similarities are not negative (neither features nor weights are), so a class without prototypes gains 0.
+        foreach (var (c, start, end) in _classes)
         {
-            var c = _classOf[p];
-            nearest[c] = MathF.Max(nearest[c], similarity[p]);
-        }
+            var nearest = 0f;
+            foreach (var s in similarity[start..end])
+            {
+                nearest = s > nearest ? s : nearest;
+            }
 
-        for (var c = 0; c < scores.Length; c++)
-        {
-            scores[c] += Weight * nearest[c];
+            scores[c] += Weight * nearest;
         }
     }
 
@@ -315,6 +352,8 @@ public sealed class FamilyPrototypes
     }
 
     private readonly record struct Entry(int Owner, float Weight);
+
+    private readonly record struct Bucket(int Start, int Count);
 
     private sealed record Prototype(string Family, int Class, ushort[] Buckets, Half[] Weights);
 }

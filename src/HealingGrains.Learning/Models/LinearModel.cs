@@ -20,11 +20,11 @@ public sealed class LinearModel
     private static readonly ModelHeader Header = new("HGLM", 1, "a HealingGrains linear model");
 
     private readonly float[] _bias;
-    private readonly float[] _weights;
 
-    // A model of several classes is also kept with each bucket's weights padded to whole vectors (11 classes: 16), so
-    // that scoring adds a bucket's weights to all classes' scores in two vector operations instead of eleven.
-    private readonly float[]? _padded;
+    // The weights bucket by bucket, each bucket's padded to _stride floats: for several classes a whole number of
+    // vectors (11 classes: 16), so that scoring adds a bucket's weights to all classes' scores in two vector operations
+    // instead of eleven; for one class, one float.
+    private readonly float[] _weights;
     private readonly int _stride;
 
     internal LinearModel(string featurizer, int dimension, IReadOnlyList<string> classes, float[] bias, float[] weights)
@@ -38,14 +38,13 @@ public sealed class LinearModel
         Dimension = dimension;
         Classes = classes;
         _bias = bias;
-        _weights = weights;
-        if (classes.Count > 1)
+        _stride = classes.Count == 1 ? 1 : (classes.Count + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+        _weights = _stride == classes.Count ? weights : new float[dimension * _stride];
+        if (_weights != weights)
         {
-            _stride = (classes.Count + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
-            _padded = new float[dimension * _stride];
             for (var i = 0; i < dimension; i++)
             {
-                weights.AsSpan(i * classes.Count, classes.Count).CopyTo(_padded.AsSpan(i * _stride));
+                weights.AsSpan(i * classes.Count, classes.Count).CopyTo(_weights.AsSpan(i * _stride));
             }
         }
     }
@@ -64,13 +63,13 @@ public sealed class LinearModel
     {
         ArgumentNullException.ThrowIfNull(features);
         var classes = _bias.Length;
-        if (_padded is not null)
+        if (_stride >= Vector<float>.Count)
         {
             Span<float> padded = stackalloc float[_stride];
             padded.Clear();
             _bias.CopyTo(padded);
             var sums = MemoryMarshal.Cast<float, Vector<float>>(padded);
-            var weights = MemoryMarshal.Cast<float, Vector<float>>(_padded.AsSpan());
+            var weights = MemoryMarshal.Cast<float, Vector<float>>(_weights.AsSpan());
             var perBucket = sums.Length;
             foreach (var i in features.Indices)
             {
@@ -91,7 +90,7 @@ public sealed class LinearModel
         foreach (var i in features.Indices)
         {
             var value = features[i];
-            var row = _weights.AsSpan(i * classes, classes);
+            var row = _weights.AsSpan(i * _stride, classes);
             for (var c = 0; c < classes; c++)
             {
                 scores[c] += row[c] * value;
@@ -155,9 +154,12 @@ public sealed class LinearModel
                 writer.Write(b);
             }
 
-            foreach (var w in _weights)
+            for (var i = 0; i < Dimension; i++)
             {
-                writer.Write(w);
+                foreach (var w in _weights.AsSpan(i * _stride, Classes.Count))
+                {
+                    writer.Write(w);
+                }
             }
         }
 
