@@ -337,12 +337,14 @@ public sealed class ErrorClassifier
         // The prototypes add between 0 and MostAdded to each category's score. When the linear model's best category
         // leads every other by more than that, they cannot change the category (about three messages in ten on the
         // corpus), and computing them is most of a classification's cost.
-        if (Prototypes is { } prototypes && Lead(scores) <= prototypes.MostAdded(vector))
+        var (best, lead) = Lead(scores);
+        if (Prototypes is { } prototypes && lead <= prototypes.MostAdded(vector))
         {
             prototypes.AddTo(vector, scores);
+            (best, _) = Lead(scores);
         }
 
-        return (ErrorCategory)LinearModel.Best(scores).Class;
+        return (ErrorCategory)best;
     }
 
     /// <summary>The category of one error and the model's probability for it.</summary>
@@ -364,16 +366,16 @@ public sealed class ErrorClassifier
         return vector;
     }
 
-    // How far the highest score is above the next.
-    private static float Lead(ReadOnlySpan<float> scores)
+    // The class of the highest score (the first of equal ones, as LinearModel.Best), and how far it is above the next.
+    private static (int Class, float Lead) Lead(ReadOnlySpan<float> scores)
     {
-        var (first, second) = (float.NegativeInfinity, float.NegativeInfinity);
-        foreach (var s in scores)
+        var (best, first, second) = (0, float.NegativeInfinity, float.NegativeInfinity);
+        for (var c = 0; c < scores.Length; c++)
         {
-            (first, second) = s > first ? (s, first) : (first, MathF.Max(second, s));
+            (best, first, second) = scores[c] > first ? (c, scores[c], first) : (best, first, MathF.Max(second, scores[c]));
         }
 
-        return first - second;
+        return (best, first - second);
     }
 
     /// <summary>Macro-F1 and per-category precision, recall and F1 on labelled entries.</summary>
