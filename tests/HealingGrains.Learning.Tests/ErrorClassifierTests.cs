@@ -1,3 +1,4 @@
+using HealingGrains.Core.Fingerprinting;
 using HealingGrains.Learning.Corpus;
 using HealingGrains.Learning.Features;
 using HealingGrains.Learning.Models;
@@ -81,10 +82,11 @@ public sealed class ErrorClassifierTests(ITestOutputHelper output)
         Assert.InRange(probability, 0.5, 1);
     }
 
-    // Classification joins and masks the text in reused buffers instead of building strings; it must read exactly
-    // what training read.
+    // The text is joined and masked in reused buffers instead of built as strings (a huge one in buffers of its own);
+    // it must be the exception type, message and first two stack lines, masked, and classification must read exactly
+    // what training reads.
     [Fact]
-    public void ClassificationReadsTheSameFeaturesAsTrainingDoes()
+    public void TheTextIsTheMaskedTypeMessageAndFirstTwoStackLinesAndClassificationReadsWhatTrainingReads()
     {
         var frames = string.Join('\n', Enumerable.Range(0, 5).Select(i => $"   at Billing.Invoices.Post(Int32 id) in /src/Billing/Invoices.cs:line {i}"));
         (string?, string?, string?)[] errors =
@@ -103,6 +105,9 @@ public sealed class ErrorClassifierTests(ITestOutputHelper output)
         var actual = new FeatureVector(ErrorText.Dimension);
         foreach (var (type, message, stack) in errors)
         {
+            var lines = (stack ?? "").Split('\n');
+            Assert.Equal(VariableMasker.Mask($"{type} {message} {string.Join('\n', lines.Take(2))}"), ErrorText.Of(type, message, stack));
+
             expected.Clear();
             actual.Clear();
             ErrorText.Extract(ErrorText.Of(type, message, stack), expected);

@@ -36,27 +36,27 @@ public static class ErrorText
     private static char[]? _masked;
 
     /// <summary>Exception type, message and the first two stack lines, values masked.</summary>
-    public static string Of(string? exceptionType, string? message, string? stackTrace)
-    {
-        var frames = FirstLines(stackTrace, 2);
-        return VariableMasker.Mask($"{exceptionType} {message} {frames}");
-    }
+    public static string Of(string? exceptionType, string? message, string? stackTrace) => new(Masked(exceptionType, message, stackTrace));
 
     /// <summary>
     /// Adds the features of <see cref="Of"/>'s text for an error, as <see cref="Extract(ReadOnlySpan{char}, FeatureVector)"/>
     /// does, without allocating the text: the hot path of classification.
     /// </summary>
-    public static void Extract(string? exceptionType, string? message, string? stackTrace, FeatureVector vector)
+    public static void Extract(string? exceptionType, string? message, string? stackTrace, FeatureVector vector) =>
+        Extract(Masked(exceptionType, message, stackTrace), vector);
+
+    // Of's text, joined and masked in the thread's buffers (valid until the thread's next call).
+    private static ReadOnlySpan<char> Masked(string? exceptionType, string? message, string? stackTrace)
     {
         var frames = FirstLines(stackTrace, 2);
-        var length = (exceptionType?.Length ?? 0) + 1 + (message?.Length ?? 0) + 1 + frames.Length;
-        var joined = length > BufferedLength ? new char[length] : _joined is { } buffer && buffer.Length >= length ? buffer : (_joined = new char[BufferedLength]);
-        var text = joined.AsSpan(0, length);
+        var (typeLength, messageLength) = (exceptionType?.Length ?? 0, message?.Length ?? 0);
+        var length = typeLength + 1 + messageLength + 1 + frames.Length;
+        var text = (length > BufferedLength ? new char[length] : _joined ??= new char[BufferedLength]).AsSpan(0, length);
         exceptionType.AsSpan().CopyTo(text);
-        text[exceptionType?.Length ?? 0] = ' ';
-        message.AsSpan().CopyTo(text[((exceptionType?.Length ?? 0) + 1)..]);
-        text[length - frames.Length - 1] = ' ';
-        frames.CopyTo(text[(length - frames.Length)..]);
+        text[typeLength] = ' ';
+        message.AsSpan().CopyTo(text[(typeLength + 1)..]);
+        text[typeLength + 1 + messageLength] = ' ';
+        frames.CopyTo(text[(typeLength + messageLength + 2)..]);
 
         // The masked text is seldom longer than the text (each value becomes three characters, and runs of them one).
         var masked = length > BufferedLength / 2 ? new char[length * 2] : _masked ??= new char[BufferedLength];
@@ -66,7 +66,7 @@ public static class ErrorText
             masked = new char[masked.Length * 2];
         }
 
-        Extract(masked.AsSpan(0, written), vector);
+        return masked.AsSpan(0, written);
     }
 
     /// <summary>
@@ -337,11 +337,11 @@ public sealed class ErrorClassifier
         // The prototypes add between 0 and MostAdded to each category's score. When the linear model's best category
         // leads every other by more than that, they cannot change the category (about three messages in ten on the
         // corpus), and computing them is most of a classification's cost.
-        var (best, lead) = Lead(scores);
+        var (best, lead) = LinearModel.Leader(scores);
         if (Prototypes is { } prototypes && lead <= prototypes.MostAdded(vector))
         {
             prototypes.AddTo(vector, scores);
-            (best, _) = Lead(scores);
+            (best, _) = LinearModel.Leader(scores);
         }
 
         return (ErrorCategory)best;
@@ -364,18 +364,6 @@ public sealed class ErrorClassifier
         vector.Clear();
         ErrorText.Extract(exceptionType, message, stackTrace, vector);
         return vector;
-    }
-
-    // The class of the highest score (the first of equal ones, as LinearModel.Best), and how far it is above the next.
-    private static (int Class, float Lead) Lead(ReadOnlySpan<float> scores)
-    {
-        var (best, first, second) = (0, float.NegativeInfinity, float.NegativeInfinity);
-        for (var c = 0; c < scores.Length; c++)
-        {
-            (best, first, second) = scores[c] > first ? (c, scores[c], first) : (best, first, MathF.Max(second, scores[c]));
-        }
-
-        return (best, first - second);
     }
 
     /// <summary>Macro-F1 and per-category precision, recall and F1 on labelled entries.</summary>

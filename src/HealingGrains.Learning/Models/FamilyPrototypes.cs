@@ -180,8 +180,8 @@ public sealed class FamilyPrototypes
 
         // The rare buckets through their lists; the dense rows are gathered and summed afterwards.
         var indices = features.Indices;
-        var rows = indices.Length <= 512 ? stackalloc int[indices.Length] : new int[indices.Length];
-        var values = indices.Length <= 512 ? stackalloc float[indices.Length] : new float[indices.Length];
+        var rows = indices.Length < 512 ? stackalloc int[indices.Length + 1] : new int[indices.Length + 1];
+        var values = indices.Length < 512 ? stackalloc float[indices.Length + 1] : new float[indices.Length + 1];
         var count = 0;
         foreach (var i in indices)
         {
@@ -202,7 +202,13 @@ public sealed class FamilyPrototypes
 
         // A block of prototypes at a time, summed over the message's dense rows in registers, two rows at a time into
         // separate sums so that each addition need not wait for the one before: each row's weights are read once per
-        // block and the sums are not written back until the block is done.
+        // block and the sums are not written back until the block is done. An odd row is paired with a row of weight 0.
+        if (count % 2 == 1)
+        {
+            (rows[count], values[count]) = (rows[0], 0f);
+            count++;
+        }
+
         var sums = MemoryMarshal.Cast<float, Vector<float>>(similarity);
         var dense = MemoryMarshal.Cast<float, Vector<float>>(_dense.AsSpan());
         var v = 0;
@@ -210,8 +216,7 @@ public sealed class FamilyPrototypes
         {
             var (a, b, c, d) = (sums[v], sums[v + 1], sums[v + 2], sums[v + 3]);
             var (e, f, g, h) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
-            var r = 0;
-            for (; r + 1 < count; r += 2)
+            for (var r = 0; r < count; r += 2)
             {
                 var first = dense.Slice(rows[r] + v, 4);
                 var second = dense.Slice(rows[r + 1] + v, 4);
@@ -224,16 +229,6 @@ public sealed class FamilyPrototypes
                 f = Vector.FusedMultiplyAdd(second[1], y, f);
                 g = Vector.FusedMultiplyAdd(second[2], y, g);
                 h = Vector.FusedMultiplyAdd(second[3], y, h);
-            }
-
-            if (r < count)
-            {
-                var last = dense.Slice(rows[r] + v, 4);
-                var x = new Vector<float>(values[r]);
-                a = Vector.FusedMultiplyAdd(last[0], x, a);
-                b = Vector.FusedMultiplyAdd(last[1], x, b);
-                c = Vector.FusedMultiplyAdd(last[2], x, c);
-                d = Vector.FusedMultiplyAdd(last[3], x, d);
             }
 
             (sums[v], sums[v + 1], sums[v + 2], sums[v + 3]) = (a + e, b + f, c + g, d + h);
@@ -250,7 +245,7 @@ public sealed class FamilyPrototypes
             sums[v] = sum;
         }
 
-        // Similarities are not negative (neither features nor weights are), so a class without prototypes gains 0.
+        // A class's nearest similarity counts from 0, as MostAdded has it: a class with no prototype near gains nothing.
         foreach (var (c, start, end) in _classes)
         {
             var nearest = 0f;

@@ -117,15 +117,7 @@ public sealed class LinearModel
     /// <summary>The class of the highest score and its softmax probability.</summary>
     public static (int Class, double Probability) Best(ReadOnlySpan<float> scores)
     {
-        var best = 0;
-        for (var c = 1; c < scores.Length; c++)
-        {
-            if (scores[c] > scores[best])
-            {
-                best = c;
-            }
-        }
-
+        var best = Leader(scores).Class;
         var sum = 0.0;
         foreach (var s in scores)
         {
@@ -133,6 +125,18 @@ public sealed class LinearModel
         }
 
         return (best, 1 / sum);
+    }
+
+    /// <summary>The class of the highest score (the first of equal ones) and how far it is above the next.</summary>
+    internal static (int Class, float Lead) Leader(ReadOnlySpan<float> scores)
+    {
+        var (best, first, second) = (0, float.NegativeInfinity, float.NegativeInfinity);
+        for (var c = 0; c < scores.Length; c++)
+        {
+            (best, first, second) = scores[c] > first ? (c, scores[c], first) : (best, first, MathF.Max(second, scores[c]));
+        }
+
+        return (best, first - second);
     }
 
     /// <summary>The model in the format described above.</summary>
