@@ -78,6 +78,44 @@ public sealed class LoadCommandTests
         Assert.Equal(6, paths.Take(firstEvent).Count(p => p == "/health/live"));
     }
 
+    // Paced, the senders keep phases of their own, so that together they send evenly rather than in bursts of one
+    // request per sender.
+    [Fact]
+    public async Task PacedSendersSendEvenlyNotAllAtOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tenant = 0;
+        var arrivals = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        await using var server = new RecordingServer(request =>
+        {
+            if (request.Path == "/api/v1/telemetry" && request.Authorization != "Bearer ingest-2")
+            {
+                arrivals.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+
+            return request.Path switch
+            {
+                "/api/v1/tenants" => (201, $$"""{"adminKey":"admin-{{Interlocked.Increment(ref tenant)}}","ingestKey":"ingest-{{tenant}}"}""", null),
+                "/api/v1/telemetry" => (202, """{"accepted":1}""", null),
+                "/api/v1/fingerprints" => (200, "[]", null),
+                _ => (200, "{}", null),
+            };
+        });
+
+        // Four senders at 5 requests a second each: in phase, they would send four at once every 200 ms.
+        var exit = await HgCommand.InvokeAsync(
+            ["load", "--url", server.Address.ToString(), "--operator-key", "op", "--tenants", "1", "--deployments", "1",
+                "--batch", "1", "--connections", "4", "--rate", "20", "--duration", "00:00:02"],
+            new InvocationConfiguration { Output = new StringWriter(), Error = new StringWriter() }, ct);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        var times = arrivals.Order().ToList();
+        Assert.InRange(times.Count, 30, 44);
+        var gaps = times.Zip(times.Skip(1), (a, b) => System.Diagnostics.Stopwatch.GetElapsedTime(a, b).TotalMilliseconds).ToList();
+        var close = gaps.Count(g => g < 10);
+        Assert.True(close < gaps.Count * 0.4, $"{close} of {gaps.Count} requests came within 10 ms of the one before: {string.Join(", ", gaps.Select(g => $"{g:F0}"))}");
+    }
+
     // Overload: a host that takes 20 requests a second from a tenant sheds the rest, and the report says when shedding began and how it went.
     [Fact]
     public async Task ALoadOverTheHostsLimitReportsWhenSheddingBeganAndEachSecond()
@@ -106,9 +144,11 @@ public sealed class LoadCommandTests
         var seconds = root.GetProperty("timeline").EnumerateArray().ToList();
         Assert.True(seconds.Sum(s => s.GetProperty("shedRequests").GetInt64()) <= shed);
         Assert.All(seconds, s => Assert.True(s.GetProperty("shedRequests").GetInt64() > 0));
+        Assert.All(seconds, s => Assert.True(s.GetProperty("answeredRequests").GetInt64() >= s.GetProperty("shedRequests").GetInt64()));
 
         // At most the burst and 20 a second were accepted: 5 events each.
         Assert.InRange(root.GetProperty("accepted").GetInt64(), 5, 5 * (20 + (20 * 4)));
         Assert.Contains("shed: the first after", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("shed share of each second's requests: 0-1 s", output.ToString(), StringComparison.Ordinal);
     }
 }

@@ -77,4 +77,38 @@ public sealed class IngestPressureTests
         Assert.Equal(0.01, pressure.Lag.TotalSeconds, 6);
         Assert.Equal(100 / 0.9, pressure.EventsPerSecond, 6);
     }
+
+    [Fact]
+    public void WhatIsOfferedIsWhatIsAcceptedTimesTheRequestsOfferedPerRequestPassed()
+    {
+        var clock = new TestClock(Start);
+        var pressure = new IngestPressure(clock);
+        Assert.True(double.IsNaN(pressure.OfferedEventsPerSecond));
+
+        // Over one second, 100 requests of 50 events offered, every fifth shed: 4,000 events accepted of 5,000 offered.
+        for (var i = 0; i < 100; i++)
+        {
+            pressure.Offered();
+            if (i % 5 != 4)
+            {
+                pressure.Passed();
+                pressure.Accepted(50);
+            }
+
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        pressure.Offered();
+        Assert.InRange(pressure.OfferedEventsPerSecond, 4_900, 5_200);
+
+        // Two seconds of requests all shed: nothing passed, so what is offered is not known.
+        for (var i = 0; i < 200; i++)
+        {
+            pressure.Offered();
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        pressure.Offered();
+        Assert.True(double.IsNaN(pressure.OfferedEventsPerSecond));
+    }
 }

@@ -77,6 +77,7 @@ public sealed class AdmissionTests : IAsyncLifetime
     [Fact]
     public void TheShareShedGrowsWithTheLagFromTheTargetToTheMaximum()
     {
+        // Not knowing what is offered (NaN), the share is the one that grows with the lag.
         var options = new HealingGrains.Silo.Hosting.AdmissionOptions
         {
             StreamLagTarget = TimeSpan.FromMilliseconds(200), MaxStreamLag = TimeSpan.FromMilliseconds(1200), MinShedBacklog = 5_000,
@@ -84,12 +85,35 @@ public sealed class AdmissionTests : IAsyncLifetime
 
         // 100,000 events a second: 5,000 wait at 50 ms, so the target decides.
         const double Fast = 100_000;
-        Assert.Equal(0, options.ShedShare(TimeSpan.Zero, Fast));
-        Assert.Equal(0, options.ShedShare(TimeSpan.FromMilliseconds(200), Fast));
-        Assert.Equal(0.25, options.ShedShare(TimeSpan.FromMilliseconds(450), Fast), 6);
-        Assert.Equal(0.5, options.ShedShare(TimeSpan.FromMilliseconds(700), Fast), 6);
-        Assert.Equal(1, options.ShedShare(TimeSpan.FromMilliseconds(1200), Fast));
-        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(30), Fast));
+        Assert.Equal(0, options.ShedShare(TimeSpan.Zero, Fast, double.NaN));
+        Assert.Equal(0, options.ShedShare(TimeSpan.FromMilliseconds(200), Fast, double.NaN));
+        Assert.Equal(0.25, options.ShedShare(TimeSpan.FromMilliseconds(450), Fast, double.NaN), 6);
+        Assert.Equal(0.5, options.ShedShare(TimeSpan.FromMilliseconds(700), Fast, double.NaN), 6);
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromMilliseconds(1200), Fast, double.NaN));
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(30), Fast, double.NaN));
+    }
+
+    [Fact]
+    public void PastTheStartTheHostShedsWhatItIsOfferedBeyondWhatItProcessesAndLessAsTheLagGrows()
+    {
+        var options = new HealingGrains.Silo.Hosting.AdmissionOptions
+        {
+            StreamLagTarget = TimeSpan.FromMilliseconds(100), MaxStreamLag = TimeSpan.FromSeconds(5), MinShedBacklog = 5_000,
+        };
+
+        // Processing 80,000 events a second and offered 96,000 (120%): nothing shed up to the start, then the excess.
+        Assert.Equal(0, options.ShedShare(TimeSpan.FromMilliseconds(100), 80_000, 96_000));
+        Assert.Equal(1 - (80_000 / 96_000.0), options.ShedShare(TimeSpan.FromMilliseconds(100.001), 80_000, 96_000), 4);
+
+        // Halfway to the maximum lag, half of what is processed is admitted, so the backlog drains.
+        Assert.Equal(1 - (40_000 / 96_000.0), options.ShedShare(TimeSpan.FromSeconds(2.55), 80_000, 96_000), 6);
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(5), 80_000, 96_000));
+
+        // Offered less than it processes, a host past the start sheds nothing: its backlog drains by itself.
+        Assert.Equal(0, options.ShedShare(TimeSpan.FromMilliseconds(300), 80_000, 60_000));
+
+        // What is offered is not known (nothing passed lately): the share grows with the lag alone.
+        Assert.Equal(0.5, options.ShedShare(TimeSpan.FromSeconds(2.55), 80_000, double.NaN), 6);
     }
 
     [Fact]
@@ -101,15 +125,15 @@ public sealed class AdmissionTests : IAsyncLifetime
         };
 
         // A slow machine at 50 events a second: 0.7 s is 35 events waiting, and shedding would not shorten it.
-        Assert.Equal(0, options.ShedShare(TimeSpan.FromMilliseconds(700), 50));
+        Assert.Equal(0, options.ShedShare(TimeSpan.FromMilliseconds(700), 50, double.NaN));
         Assert.Equal(options.MaxStreamLag, options.ShedStart(50));
-        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(5), 50));
-        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(5), 0));
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(5), 50, double.NaN));
+        Assert.Equal(1, options.ShedShare(TimeSpan.FromSeconds(5), 0, double.NaN));
 
         // At 2,500 events a second, 5,000 wait at 2 s: shedding starts there, not at the target.
         Assert.Equal(2, options.ShedStart(2_500).TotalSeconds, 6);
-        Assert.Equal(0, options.ShedShare(TimeSpan.FromSeconds(1.9), 2_500));
-        Assert.Equal(0.5, options.ShedShare(TimeSpan.FromSeconds(3.5), 2_500), 6);
+        Assert.Equal(0, options.ShedShare(TimeSpan.FromSeconds(1.9), 2_500, double.NaN));
+        Assert.Equal(0.5, options.ShedShare(TimeSpan.FromSeconds(3.5), 2_500, double.NaN), 6);
 
         // At 100,000 a second the target decides.
         Assert.Equal(0.1, options.ShedStart(100_000).TotalSeconds, 6);

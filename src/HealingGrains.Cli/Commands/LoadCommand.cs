@@ -161,6 +161,12 @@ internal sealed record LoadResult
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"accepted per second after the first 5 s: min {steady[0]:N0}, median {steady[steady.Length / 2]:N0} events");
             }
+
+            // Whether the excess is shed at once: the share of each second's answered requests that were shed.
+            var shares = Timeline.Select(t => t.AnsweredRequests == 0 ? 0 : (double)t.ShedRequests / t.AnsweredRequests).ToArray();
+            var later = shares.Skip(5).Order().ToArray();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"shed share of each second's requests: {string.Join(", ", shares.Take(5).Select((share, second) => $"{second}-{second + 1} s {share:P0}"))}{(later.Length > 0 ? $"; after the first 5 s median {later[later.Length / 2]:P0}, min {later[0]:P0}, max {later[^1]:P0}" : "")}");
         }
 
         text.Append(IngestToFingerprintP50Ms is { } p50
@@ -170,8 +176,8 @@ internal sealed record LoadResult
     }
 }
 
-/// <summary>One second of a load run.</summary>
-internal sealed record LoadSecond(int Second, long AcceptedEvents, long ShedRequests);
+/// <summary>One second of a load run: events accepted, requests shed and requests answered in it.</summary>
+internal sealed record LoadSecond(int Second, long AcceptedEvents, long ShedRequests, long AnsweredRequests);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(LoadResult))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
@@ -245,13 +251,15 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
 
         var acceptedIn = new long[(int)Math.Floor(seconds)];
         var shedIn = new long[acceptedIn.Length];
+        var answeredIn = new long[acceptedIn.Length];
         foreach (var (at, events, shed) in answers.Where(a => (int)a.At < acceptedIn.Length))
         {
             acceptedIn[(int)at] += events;
             shedIn[(int)at] += shed ? 1 : 0;
+            answeredIn[(int)at]++;
         }
 
-        var timeline = acceptedIn.Select((events, second) => new LoadSecond(second, events, shedIn[second])).ToList();
+        var timeline = acceptedIn.Select((events, second) => new LoadSecond(second, events, shedIn[second], answeredIn[second])).ToList();
 
         var cpu = cpuBefore is { } before && cpuAfter is { } after && _accepted > 0 ? (after - before) / _accepted : (double?)null;
         return new LoadResult
@@ -345,7 +353,10 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
         {
             if (requestsPerSecond is { } pace)
             {
-                var due = TimeSpan.FromSeconds(sent / pace);
+                // Each sender keeps its own phase, a share of the interval by its index, so that the senders together
+                // send evenly: in phase, 1,024 senders at 3 requests a second each sent bursts of 1,024 requests
+                // three times a second, and an overload run measured the bursts.
+                var due = TimeSpan.FromSeconds((sent + ((double)index / settings.Connections)) / pace);
                 if (due > clock.Elapsed && !await DelayAsync(due - clock.Elapsed, stop))
                 {
                     break;

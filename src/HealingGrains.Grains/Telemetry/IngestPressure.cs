@@ -8,7 +8,8 @@ namespace HealingGrains.Grains.Telemetry;
 /// down; a call's timeout, the sign of overload, does not count) waited for that failure, not for a backlog: its lag is not observed, or a few batches held up by a
 /// storage outage would keep new ingest shed long after storage is back, while nothing new is processed to dilute them.
 /// It also counts the events processed in the last second: the lag times that rate is how many events wait (Little's
-/// law), which tells a backlog from a machine that is only slow (a lag with next to nothing waiting).
+/// law), which tells a backlog from a machine that is only slow (a lag with next to nothing waiting). And it counts what
+/// admission offers and accepts, so that an overloaded host can shed what it is offered beyond what it processes.
 /// </summary>
 public sealed class IngestPressure(TimeProvider time)
 {
@@ -29,11 +30,18 @@ public sealed class IngestPressure(TimeProvider time)
     private long _publishedObservedTicks = DateTimeOffset.MinValue.UtcTicks;
     private long _publishedRateBits;
 
-    // Events processed in the current second and the one before it, for the rate.
-    private DateTimeOffset _bucketStart = DateTimeOffset.MinValue;
-    private long _bucket;
-    private long _previousBucket;
-    private DateTimeOffset _countingSince;
+    // Events processed in about the last second, for the rate.
+    private readonly Counts _processed = new(1);
+
+    // What admission sees, on one clock so that their ratios hold: the ingest requests offered (that reached the lag's
+    // check), those that passed it, and the events accepted (published). Written under their own lock; the offered
+    // events per second they give is published for every request to read without it.
+    private const int OfferedRequests = 0;
+    private const int PassedRequests = 1;
+    private const int AcceptedEvents = 2;
+    private readonly Lock _admissionLock = new();
+    private readonly Counts _admission = new(3);
+    private long _publishedOfferedBits = BitConverter.DoubleToInt64Bits(double.NaN);
 
     /// <summary>Records the processing of <paramref name="events"/> events, the oldest of which waited <paramref name="lag"/>.</summary>
     public void Observe(TimeSpan lag, int events = 1)
@@ -96,27 +104,101 @@ public sealed class IngestPressure(TimeProvider time)
         }
     }
 
-    // Two one-second buckets; the rate is the current bucket plus the part of the previous one still within the last
-    // second, so it moves smoothly rather than dropping to nothing when a bucket turns over. Counting that began less
-    // than a second ago (the host started, or processed nothing for two seconds) is divided by the time it has run, at
-    // least a quarter second: the first tenths of a second of an overload read its rate, not a fraction of it (which
-    // delayed the first shed by two seconds). Called under the lock.
+    /// <summary>An ingest request reached admission's check of the lag (whether or not it is then shed).</summary>
+    public void Offered()
+    {
+        var now = time.GetUtcNow();
+        lock (_admissionLock)
+        {
+            _admission.Add(now, OfferedRequests, 1);
+            var passed = _admission.Rate(now, PassedRequests);
+            var offered = passed > 0
+                ? _admission.Rate(now, AcceptedEvents) * _admission.Rate(now, OfferedRequests) / passed
+                : double.NaN;
+            Volatile.Write(ref _publishedOfferedBits, BitConverter.DoubleToInt64Bits(offered));
+        }
+    }
+
+    /// <summary>An ingest request passed admission's check of the lag (it was not shed).</summary>
+    public void Passed()
+    {
+        var now = time.GetUtcNow();
+        lock (_admissionLock)
+        {
+            _admission.Add(now, PassedRequests, 1);
+        }
+    }
+
+    /// <summary><paramref name="events"/> events were accepted: published on the streams, to be processed.</summary>
+    public void Accepted(int events)
+    {
+        var now = time.GetUtcNow();
+        lock (_admissionLock)
+        {
+            _admission.Add(now, AcceptedEvents, Math.Max(0, events));
+        }
+    }
+
+    /// <summary>
+    /// The events per second offered to this host over about the last second, shed ones included: the events accepted
+    /// per second times the requests offered per request that passed the lag's check. NaN when no request passed it
+    /// lately (all were shed, or none came), so what is offered is not known. Requests that pass the check and are then
+    /// refused (a tenant's rate, a bad body) count as passed with no events, so this errs low, never high.
+    /// </summary>
+    public double OfferedEventsPerSecond => BitConverter.Int64BitsToDouble(Volatile.Read(ref _publishedOfferedBits));
+
+    // Called under the lock.
     private void Count(DateTimeOffset now, long events)
     {
-        var elapsed = now - _bucketStart;
-        if (elapsed >= TimeSpan.FromSeconds(1))
+        _processed.Add(now, 0, events);
+        Volatile.Write(ref _publishedRateBits, BitConverter.DoubleToInt64Bits(_processed.Rate(now, 0)));
+    }
+
+    /// <summary>
+    /// Counts of a few kinds in two one-second buckets; a rate is the current bucket plus the part of the previous one
+    /// still within the last second, so it moves smoothly rather than dropping to nothing when a bucket turns over.
+    /// Counting that began less than a second ago (the host started, or counted nothing for two seconds) is divided by
+    /// the time it has run, at least a quarter second: the first tenths of a second of an overload read its rate, not a
+    /// fraction of it (which delayed the first shed by two seconds). Not thread-safe: its owner locks.
+    /// </summary>
+    private sealed class Counts(int kinds)
+    {
+        private readonly long[] _bucket = new long[kinds];
+        private readonly long[] _previous = new long[kinds];
+        private DateTimeOffset _bucketStart = DateTimeOffset.MinValue;
+        private DateTimeOffset _countingSince;
+
+        public void Add(DateTimeOffset now, int kind, long count)
         {
-            var gap = elapsed >= TimeSpan.FromSeconds(2);
-            _previousBucket = gap ? 0 : _bucket;
-            _bucket = 0;
-            _bucketStart = gap ? now : _bucketStart + TimeSpan.FromSeconds(1);
-            _countingSince = gap ? now : _countingSince;
-            elapsed = now - _bucketStart;
+            Roll(now);
+            _bucket[kind] += count;
         }
 
-        _bucket += events;
-        var window = Math.Clamp((now - _countingSince).TotalSeconds, 0.25, 1);
-        var rate = (_bucket + (_previousBucket * Math.Max(0, 1 - elapsed.TotalSeconds))) / window;
-        Volatile.Write(ref _publishedRateBits, BitConverter.DoubleToInt64Bits(rate));
+        public double Rate(DateTimeOffset now, int kind)
+        {
+            Roll(now);
+            var elapsed = (now - _bucketStart).TotalSeconds;
+            var window = Math.Clamp((now - _countingSince).TotalSeconds, 0.25, 1);
+            return (_bucket[kind] + (_previous[kind] * Math.Max(0, 1 - elapsed))) / window;
+        }
+
+        private void Roll(DateTimeOffset now)
+        {
+            var elapsed = now - _bucketStart;
+            if (elapsed < TimeSpan.FromSeconds(1))
+            {
+                return;
+            }
+
+            var gap = elapsed >= TimeSpan.FromSeconds(2);
+            for (var k = 0; k < _bucket.Length; k++)
+            {
+                _previous[k] = gap ? 0 : _bucket[k];
+                _bucket[k] = 0;
+            }
+
+            _bucketStart = gap ? now : _bucketStart + TimeSpan.FromSeconds(1);
+            _countingSince = gap ? now : _countingSince;
+        }
     }
 }

@@ -17,7 +17,7 @@ namespace HealingGrains.Silo.Api;
 /// with it at once. A request bigger than one batch (<see cref="TelemetryParts.MaxPartBytes"/>) is
 /// cut into its own batches and published alone, as before.
 /// </summary>
-internal sealed class TelemetryPublisher(IClusterClient cluster)
+internal sealed class TelemetryPublisher(IClusterClient cluster, IngestPressure pressure)
 {
     /// <summary>Deployments remembered at most; past this many the host starts again with none.</summary>
     public const int MaxDeployments = 100_000;
@@ -48,7 +48,7 @@ internal sealed class TelemetryPublisher(IClusterClient cluster)
 
         var stream = cluster.GetStreamProvider(HealingStreams.ProviderName)
             .GetStream<DiagnosticBatch>(HealingStreams.Diagnostics(tenantId, deployment));
-        return _lanes.GetOrAdd((tenantId, deployment), _ => new Lane(batch => stream.OnNextAsync(batch)));
+        return _lanes.GetOrAdd((tenantId, deployment), _ => new Lane(batch => stream.OnNextAsync(batch), pressure));
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ internal sealed class TelemetryPublisher(IClusterClient cluster)
     /// as a batch cut from one request does (so at most 625 events, each being estimated at 64 bytes or more); a
     /// request that does not fit seals it and opens the next.
     /// </summary>
-    internal sealed class Lane(Func<DiagnosticBatch, Task> publish)
+    internal sealed class Lane(Func<DiagnosticBatch, Task> publish, IngestPressure? pressure = null)
     {
         private readonly Lock _lock = new();
         private readonly Queue<Group> _sealed = new();
@@ -67,6 +67,7 @@ internal sealed class TelemetryPublisher(IClusterClient cluster)
         /// <summary>Publishes the events, alone or with others'; completes when they are published, or fails as the publish did.</summary>
         public Task PublishAsync(DateTimeOffset receivedAt, IReadOnlyList<DiagnosticEvent> events)
         {
+            pressure?.Accepted(events.Count);
             var bytes = 0;
             foreach (var e in events)
             {

@@ -33,10 +33,10 @@ public sealed class AdmissionOptions
     public TimeSpan MaxStreamLag { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// The stream lag from which a share of new ingest is shed (503), growing with the lag from none here to all at
-    /// <see cref="MaxStreamLag"/>: an overloaded host sheds its excess as soon as a backlog forms, rather than queueing
-    /// it for seconds and then refusing everything. Default: 0.1 second. Shedding starts here only when a backlog
-    /// stands behind the lag (see <see cref="MinShedBacklog"/>).
+    /// The stream lag from which new ingest is shed (503): from here the host admits what it processes and sheds what it
+    /// is offered beyond that, admitting less the longer the lag, down to nothing at <see cref="MaxStreamLag"/> (see
+    /// <see cref="ShedShare"/>). Default: 0.1 second. Shedding starts here only when a backlog stands behind the lag (see
+    /// <see cref="MinShedBacklog"/>).
     /// </summary>
     public TimeSpan StreamLagTarget { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -59,19 +59,34 @@ public sealed class AdmissionOptions
         : TimeSpan.FromSeconds(Math.Max(StreamLagTarget.TotalSeconds, MinShedBacklog / eventsPerSecond));
 
     /// <summary>
-    /// The share of ingest shed at <paramref name="lag"/> while <paramref name="eventsPerSecond"/> events are processed
-    /// per second: 0 up to <see cref="ShedStart"/>, rising evenly to 1 at <see cref="MaxStreamLag"/>. A host over its
-    /// capacity settles where the share shed is its excess.
+    /// The share of ingest shed at <paramref name="lag"/> while <paramref name="processedPerSecond"/> events are processed
+    /// and <paramref name="offeredPerSecond"/> offered per second. None up to <see cref="ShedStart"/>; past it the host
+    /// admits what it processes, less a share that grows evenly with the lag to all of it at <see cref="MaxStreamLag"/>
+    /// (so a backlog drains), and sheds the rest of what it is offered: an overloaded host sheds its excess as soon as
+    /// the lag passes the start, and the lag stays near it. When what is offered is not known (NaN: nothing passed
+    /// lately), the share is that growing share alone.
     /// </summary>
-    public double ShedShare(TimeSpan lag, double eventsPerSecond)
+    public double ShedShare(TimeSpan lag, double processedPerSecond, double offeredPerSecond)
     {
         if (lag >= MaxStreamLag)
         {
             return 1;
         }
 
-        var start = ShedStart(eventsPerSecond);
-        return lag <= start ? 0 : (lag - start) / (MaxStreamLag - start);
+        var start = ShedStart(processedPerSecond);
+        if (lag <= start)
+        {
+            return 0;
+        }
+
+        var drain = (lag - start) / (MaxStreamLag - start);
+        if (!(offeredPerSecond > 0))
+        {
+            return drain;
+        }
+
+        var admitted = processedPerSecond * (1 - drain);
+        return Math.Clamp(1 - (admitted / offeredPerSecond), 0, 1);
     }
 }
 
@@ -105,7 +120,8 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, IOptions<Admissi
 
         var lag = pressure.Lag;
         var rate = pressure.EventsPerSecond;
-        var shed = _options.ShedShare(lag, rate);
+        pressure.Offered();
+        var shed = _options.ShedShare(lag, rate, pressure.OfferedEventsPerSecond);
         if (shed > 0 && (shed >= 1 || Random.Shared.NextDouble() < shed))
         {
             var waiting = lag.TotalSeconds * rate;
@@ -116,6 +132,7 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, IOptions<Admissi
             return;
         }
 
+        pressure.Passed();
         using var lease = _tenants.AttemptAcquire(TenantOf(context.Request));
         if (!lease.IsAcquired)
         {
