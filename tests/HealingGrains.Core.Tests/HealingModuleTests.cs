@@ -43,6 +43,24 @@ public sealed class HealingModuleTests
         Assert.Empty(module.Evaluate(both with { Category = "Network" }, ["scale-out"]));
     }
 
+    [Fact]
+    public void ARuleOfManyWildcardsAgainstALongTemplateAnswersWithoutBacktracking()
+    {
+        // Four "<*>" between words that never come: on a backtracking engine this tries every way of cutting 3,000
+        // words into four runs (about 10^13) and its timeout threw; it must answer, and answer right.
+        var (module, errors) = HealingModule.Parse(Valid.Replace("\"template\": \"Connection pool exhausted: <*>\"",
+            "\"template\": \"Connection <*> pool <*> <*> <*> exhausted\"", StringComparison.Ordinal).Replace(
+            "\"template\": \"Connection pool exhausted: <*> of <*> in use\" }, \"expect\": \"scale-out\"",
+            "\"template\": \"Connection a pool b c d exhausted\" }, \"expect\": \"scale-out\"", StringComparison.Ordinal));
+        Assert.Empty(errors);
+        var words = string.Join(' ', Enumerable.Repeat("pool", 3_000));
+        var situation = new ModuleSituation { Category = "Database", Template = $"Connection {words} in use" };
+
+        Assert.Empty(module!.Evaluate(situation, ["scale-out"]));
+        Assert.Equal(["scale-out"], module.Evaluate(situation with { Template = $"Connection {words} exhausted" }, ["scale-out"]).Select(p => p.Kind));
+        Assert.Empty(module.RunTests());
+    }
+
     [Theory]
     [InlineData("\"id\": \"acme.db-pool\"", "\"id\": \"Acme DB\"", "id")]
     [InlineData("\"version\": \"1.2.0\"", "\"version\": \"1.2\"", "version")]

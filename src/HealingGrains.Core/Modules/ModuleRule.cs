@@ -176,16 +176,19 @@ public sealed record ModuleRule
         };
     }
 
-    // "<*>" is any run of words; other words must match, white space aside.
+    // "<*>" is any run of words; other words must match, white space aside. Both patterns run on the non-backtracking
+    // engine, in time linear in the input whatever a module's author wrote, so they need no timeout. They had one of
+    // 50 ms on the backtracking engine, which a few "<*>" against a long template could pass, and so could any match
+    // on a host starved of CPU: the match threw, and with it the delivery of the batch being processed.
     private static Regex TemplateRegex(string pattern)
     {
         var parts = pattern.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .Select(w => w == "<*>" ? @"\S+(?:\s+\S+)*?" : Regex.Escape(w));
-        return new Regex("^" + string.Join(@"\s+", parts) + "$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+            .Select(w => w == "<*>" ? @"\S+(?:\s+\S+)*" : Regex.Escape(w));
+        return new Regex("^" + string.Join(@"\s+", parts) + "$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
     }
 
     private static Regex Glob(string pattern) =>
-        new("^" + string.Join(".*", pattern.Split('*').Select(Regex.Escape)) + "$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+        new("^" + string.Join(".*", pattern.Split('*').Select(Regex.Escape)) + "$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 }
 
 /// <summary>A module's own test case: a situation, the kinds allowed (default: the module's), and the kind expected first (null: no proposal).</summary>
