@@ -116,6 +116,34 @@ public sealed class LoadCommandTests
         Assert.True(close < gaps.Count * 0.4, $"{close} of {gaps.Count} requests came within 10 ms of the one before: {string.Join(", ", gaps.Select(g => $"{g:F0}"))}");
     }
 
+    // Unpaced, a sender told to retry after a second waits that second, as a client would.
+    [Fact]
+    public async Task UnpacedSendersWaitAsTheyAreToldByRetryAfter()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tenant = 0;
+        await using var server = new RecordingServer(request => request.Path switch
+        {
+            "/api/v1/tenants" => (201, $$"""{"adminKey":"admin-{{Interlocked.Increment(ref tenant)}}","ingestKey":"ingest-{{tenant}}"}""", null),
+            "/api/v1/telemetry" when request.Authorization == "Bearer ingest-1" => (503, """{"title":"Service busy"}""", "1"),
+            "/api/v1/telemetry" => (202, """{"accepted":1}""", null),
+            "/api/v1/fingerprints" => (200, "[]", null),
+            _ => (200, "{}", null),
+        });
+        var output = new StringWriter();
+
+        var exit = await HgCommand.InvokeAsync(
+            ["load", "--url", server.Address.ToString(), "--operator-key", "op", "--tenants", "1", "--deployments", "1",
+                "--batch", "1", "--connections", "2", "--duration", "00:00:02"],
+            new InvocationConfiguration { Output = output, Error = new StringWriter() }, ct);
+
+        // Nothing was accepted, which is a failed run.
+        Assert.Equal(ExitCodes.Failure, exit);
+        var shed = server.Requests.Count(r => r.Path == "/api/v1/telemetry" && r.Rejected);
+        Assert.InRange(shed, 2, 6);
+        Assert.Contains($"{shed:N0} shed", output.ToString(), StringComparison.Ordinal);
+    }
+
     // Overload: a host that takes 20 requests a second from a tenant sheds the rest, and the report says when shedding began and how it went.
     [Fact]
     public async Task ALoadOverTheHostsLimitReportsWhenSheddingBeganAndEachSecond()

@@ -388,6 +388,15 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
                         _sheds.Add(elapsed);
                         _answers.Add((clock.Elapsed.TotalSeconds, 0, true));
                     }
+
+                    // Unpaced, a sender is one client, and waits as it is told before it sends again: sending again at
+                    // once turned a shed answer into another request at once, and the host's and the generator's CPU
+                    // into answering retries. (Paced, the senders stand for many clients and keep to the schedule.)
+                    if (requestsPerSecond is null && response.Headers.RetryAfter?.Delta is { } retryAfter
+                        && !await DelayAsync(retryAfter, stop))
+                    {
+                        break;
+                    }
                 }
                 else
                 {

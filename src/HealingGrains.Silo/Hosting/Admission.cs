@@ -35,10 +35,10 @@ public sealed class AdmissionOptions
     /// <summary>
     /// The stream lag from which new ingest is shed (503): from here the host admits what it processes and sheds what it
     /// is offered beyond that, admitting less the longer the lag, down to nothing at <see cref="MaxStreamLag"/> (see
-    /// <see cref="ShedShare"/>). Default: 0.1 second. Shedding starts here only when a backlog stands behind the lag (see
+    /// <see cref="ShedShare"/>). Default: 0.05 second. Shedding starts here only when a backlog stands behind the lag (see
     /// <see cref="MinShedBacklog"/>).
     /// </summary>
-    public TimeSpan StreamLagTarget { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan StreamLagTarget { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// How many events must wait (the lag times the rate at which events are processed) before the lag sheds anything
