@@ -128,7 +128,7 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, IOptions<Admissi
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(1),
                 shed >= 1
                     ? $"Processing lags {lag.TotalSeconds:0.0} s behind ingestion; this host takes no new events until it catches up. Retry after the delay in Retry-After."
-                    : $"Processing lags {lag.TotalSeconds:0.00} s behind ingestion with about {waiting:N0} events waiting; this host sheds {shed * 100:0}% of new ingest until it catches up. Retry after the delay in Retry-After.");
+                    : $"Processing lags {lag.TotalSeconds:0.00} s behind ingestion with about {waiting:N0} events waiting; this host sheds {shed * 100:0}% of new ingest, what it is offered beyond what it processes, until it catches up. Retry after the delay in Retry-After.");
             return;
         }
 
