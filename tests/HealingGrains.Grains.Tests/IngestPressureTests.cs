@@ -111,4 +111,33 @@ public sealed class IngestPressureTests
         pressure.Offered();
         Assert.True(double.IsNaN(pressure.OfferedEventsPerSecond));
     }
+
+    [Fact]
+    public void APauseLowersTheRateButNotThePeakOfTheLastWholeSeconds()
+    {
+        var clock = new TestClock(Start);
+        var pressure = new IngestPressure(clock);
+
+        // Three seconds at 5,000 events a second, then processing pauses for 0.6 s (a collection, a slow commit).
+        for (var i = 0; i < 300; i++)
+        {
+            pressure.Observe(TimeSpan.FromMilliseconds(20), events: 50);
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        clock.Advance(TimeSpan.FromMilliseconds(600));
+        pressure.Observe(TimeSpan.FromMilliseconds(600), events: 50);
+
+        Assert.InRange(pressure.EventsPerSecond, 1_900, 2_600);
+        Assert.InRange(pressure.PeakEventsPerSecond, 4_900, 5_100);
+
+        // Four seconds later at 1,000 a second, the old seconds are forgotten.
+        for (var i = 0; i < 400; i++)
+        {
+            pressure.Observe(TimeSpan.FromMilliseconds(20), events: 10);
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.InRange(pressure.PeakEventsPerSecond, 950, 1_100);
+    }
 }

@@ -5,7 +5,7 @@ namespace HealingGrains.Silo.Tests;
 
 /// <summary>
 /// Admission's control loop on a simulated host: the real <see cref="IngestPressure"/> and
-/// <see cref="AdmissionOptions.ShedShare"/> on a simulated clock, a host that processes 80,000 events a second in
+/// <see cref="AdmissionOptions.ShedShare(IngestPressure)"/> on a simulated clock, a host that processes 80,000 events a second in
 /// requests of 50 events, first offered 80% of that, then 120% for two minutes, then 80% again. (Issue 13: at 120% of
 /// the maximum, the excess shed within 1 s and at least 90% of the maximum accepted.)
 /// </summary>
@@ -79,10 +79,8 @@ public sealed class OverloadControlTests
                 for (arriving += load * requestsPerStep; arriving >= 1; arriving--)
                 {
                     offered++;
-                    var lag = pressure.Lag;
-                    var rate = pressure.EventsPerSecond;
                     pressure.Offered();
-                    var share = options.ShedShare(lag, rate, knowOffered ? pressure.OfferedEventsPerSecond : double.NaN);
+                    var share = knowOffered ? options.ShedShare(pressure) : options.ShedShare(pressure.Lag, pressure.PeakEventsPerSecond, double.NaN);
                     if (share > 0 && (share >= 1 || random.NextDouble() < share))
                     {
                         shed++;

@@ -35,7 +35,7 @@ public sealed class AdmissionOptions
     /// <summary>
     /// The stream lag from which new ingest is shed (503): from here the host admits what it processes and sheds what it
     /// is offered beyond that, admitting less the longer the lag, down to nothing at <see cref="MaxStreamLag"/> (see
-    /// <see cref="ShedShare"/>). Default: 0.05 second. Shedding starts here only when a backlog stands behind the lag (see
+    /// <see cref="ShedShare(TimeSpan, double, double)"/>). Default: 0.05 second. Shedding starts here only when a backlog stands behind the lag (see
     /// <see cref="MinShedBacklog"/>).
     /// </summary>
     public TimeSpan StreamLagTarget { get; set; } = TimeSpan.FromMilliseconds(50);
@@ -57,6 +57,13 @@ public sealed class AdmissionOptions
     public TimeSpan ShedStart(double eventsPerSecond) =>
         eventsPerSecond * MaxStreamLag.TotalSeconds <= MinShedBacklog ? MaxStreamLag
         : TimeSpan.FromSeconds(Math.Max(StreamLagTarget.TotalSeconds, MinShedBacklog / eventsPerSecond));
+
+    /// <summary>
+    /// The share of ingest to shed now, from <paramref name="pressure"/>: its lag, the most events it processed per second
+    /// lately (a pause of processing is not an overload) and the events offered per second.
+    /// </summary>
+    public double ShedShare(IngestPressure pressure) =>
+        ShedShare(pressure.Lag, pressure.PeakEventsPerSecond, pressure.OfferedEventsPerSecond);
 
     /// <summary>
     /// The share of ingest shed at <paramref name="lag"/> while <paramref name="processedPerSecond"/> events are processed
@@ -118,13 +125,12 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, IOptions<Admissi
             return;
         }
 
-        var lag = pressure.Lag;
-        var rate = pressure.EventsPerSecond;
         pressure.Offered();
-        var shed = _options.ShedShare(lag, rate, pressure.OfferedEventsPerSecond);
+        var shed = _options.ShedShare(pressure);
         if (shed > 0 && (shed >= 1 || Random.Shared.NextDouble() < shed))
         {
-            var waiting = lag.TotalSeconds * rate;
+            var lag = pressure.Lag;
+            var waiting = lag.TotalSeconds * pressure.EventsPerSecond;
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(1),
                 shed >= 1
                     ? $"Processing lags {lag.TotalSeconds:0.0} s behind ingestion; this host takes no new events until it catches up. Retry after the delay in Retry-After."
