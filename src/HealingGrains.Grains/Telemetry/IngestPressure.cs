@@ -88,10 +88,10 @@ public sealed class IngestPressure(TimeProvider time)
     }
 
     /// <summary>
-    /// The most events processed per second lately: the current rate, or the most processed in one of the last three
-    /// whole seconds if that was more; zero when nothing was observed recently. What the host has shown it can
-    /// process, which a pause of processing (a collection, a slow commit) does not lower for a few seconds, so that a
-    /// pause does not read as an overload.
+    /// The most events processed per second lately: the current rate, or what was processed in the last whole second if
+    /// that was more; zero when nothing was observed recently. What the host has just shown it can process, which a
+    /// pause of processing shorter than a second (a collection, a slow commit) does not lower, so that such a pause does
+    /// not read as an overload; a slowdown that lasts is read within a second or two.
     /// </summary>
     public double PeakEventsPerSecond =>
         time.GetUtcNow().UtcTicks - Volatile.Read(ref _publishedObservedTicks) > Memory.Ticks
@@ -165,7 +165,7 @@ public sealed class IngestPressure(TimeProvider time)
         _processed.Add(now, 0, events);
         var rate = _processed.Rate(now, 0);
         Volatile.Write(ref _publishedRateBits, BitConverter.DoubleToInt64Bits(rate));
-        Volatile.Write(ref _publishedPeakBits, BitConverter.DoubleToInt64Bits(Math.Max(rate, _processed.Peak(0))));
+        Volatile.Write(ref _publishedPeakBits, BitConverter.DoubleToInt64Bits(Math.Max(rate, _processed.LastWholeSecond(0))));
     }
 
     /// <summary>
@@ -177,11 +177,8 @@ public sealed class IngestPressure(TimeProvider time)
     /// </summary>
     private sealed class Counts(int kinds)
     {
-        private const int Whole = 3;
         private readonly long[] _bucket = new long[kinds];
         private readonly long[] _previous = new long[kinds];
-        private readonly long[] _whole = new long[kinds * Whole];
-        private int _wholeNext;
         private DateTimeOffset _bucketStart = DateTimeOffset.MinValue;
         private DateTimeOffset _countingSince;
 
@@ -199,17 +196,11 @@ public sealed class IngestPressure(TimeProvider time)
             return (_bucket[kind] + (_previous[kind] * Math.Max(0, 1 - elapsed))) / window;
         }
 
-        /// <summary>The most counted in one of the last three whole seconds (seconds counted from their start).</summary>
-        public long Peak(int kind)
-        {
-            var peak = 0L;
-            for (var i = 0; i < Whole; i++)
-            {
-                peak = Math.Max(peak, _whole[(kind * Whole) + i]);
-            }
-
-            return peak;
-        }
+        /// <summary>
+        /// What was counted in the last whole second: the previous bucket (buckets start where counting did, a second
+        /// apart); zero after a gap.
+        /// </summary>
+        public long LastWholeSecond(int kind) => _previous[kind];
 
         private void Roll(DateTimeOffset now)
         {
@@ -219,25 +210,13 @@ public sealed class IngestPressure(TimeProvider time)
                 return;
             }
 
-            // The bucket ending now was a whole second (buckets start where counting did, a second apart); after a gap
-            // of two seconds or more, nothing counted before it is recent.
             var gap = elapsed >= TimeSpan.FromSeconds(2);
             for (var k = 0; k < _bucket.Length; k++)
             {
-                if (gap)
-                {
-                    Array.Clear(_whole, k * Whole, Whole);
-                }
-                else
-                {
-                    _whole[(k * Whole) + _wholeNext] = _bucket[k];
-                }
-
                 _previous[k] = gap ? 0 : _bucket[k];
                 _bucket[k] = 0;
             }
 
-            _wholeNext = gap ? 0 : (_wholeNext + 1) % Whole;
             _bucketStart = gap ? now : _bucketStart + TimeSpan.FromSeconds(1);
             _countingSince = gap ? now : _countingSince;
         }
