@@ -56,14 +56,8 @@ public sealed class LoadCommandTests
     public async Task EverySendersConnectionIsOpenedBeforeTheFirstEventIsSent()
     {
         var ct = TestContext.Current.CancellationToken;
-        var tenant = 0;
-        await using var server = new RecordingServer(request => request.Path switch
-        {
-            "/api/v1/tenants" => (201, $$"""{"adminKey":"admin-{{Interlocked.Increment(ref tenant)}}","ingestKey":"ingest-{{tenant}}"}""", null),
-            "/api/v1/telemetry" => (202, """{"accepted":1}""", null),
-            "/api/v1/fingerprints" => (200, "[]", null),
-            _ => (200, "{}", null),
-        });
+        var host = new FakeHost();
+        await using var server = new RecordingServer(request => host.Answer(request, Accepted));
 
         var exit = await HgCommand.InvokeAsync(
             ["load", "--url", server.Address.ToString(), "--operator-key", "op", "--tenants", "2", "--deployments", "1",
@@ -84,7 +78,7 @@ public sealed class LoadCommandTests
     public async Task PacedSendersSendEvenlyNotAllAtOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var tenant = 0;
+        var host = new FakeHost();
         var arrivals = new System.Collections.Concurrent.ConcurrentQueue<long>();
         await using var server = new RecordingServer(request =>
         {
@@ -93,13 +87,7 @@ public sealed class LoadCommandTests
                 arrivals.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
             }
 
-            return request.Path switch
-            {
-                "/api/v1/tenants" => (201, $$"""{"adminKey":"admin-{{Interlocked.Increment(ref tenant)}}","ingestKey":"ingest-{{tenant}}"}""", null),
-                "/api/v1/telemetry" => (202, """{"accepted":1}""", null),
-                "/api/v1/fingerprints" => (200, "[]", null),
-                _ => (200, "{}", null),
-            };
+            return host.Answer(request, Accepted);
         });
 
         // Four senders at 5 requests a second each: in phase, they would send four at once every 200 ms.
@@ -121,15 +109,9 @@ public sealed class LoadCommandTests
     public async Task UnpacedSendersWaitAsTheyAreToldByRetryAfter()
     {
         var ct = TestContext.Current.CancellationToken;
-        var tenant = 0;
-        await using var server = new RecordingServer(request => request.Path switch
-        {
-            "/api/v1/tenants" => (201, $$"""{"adminKey":"admin-{{Interlocked.Increment(ref tenant)}}","ingestKey":"ingest-{{tenant}}"}""", null),
-            "/api/v1/telemetry" when request.Authorization == "Bearer ingest-1" => (503, """{"title":"Service busy"}""", "1"),
-            "/api/v1/telemetry" => (202, """{"accepted":1}""", null),
-            "/api/v1/fingerprints" => (200, "[]", null),
-            _ => (200, "{}", null),
-        });
+        var host = new FakeHost();
+        await using var server = new RecordingServer(request =>
+            host.Answer(request, request.Authorization == "Bearer ingest-1" ? (503, """{"title":"Service busy"}""", "1") : Accepted));
         var output = new StringWriter();
 
         var exit = await HgCommand.InvokeAsync(
@@ -178,5 +160,30 @@ public sealed class LoadCommandTests
         Assert.InRange(root.GetProperty("accepted").GetInt64(), 5, 5 * (20 + (20 * 4)));
         Assert.Contains("shed: the first after", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("shed share of each second's requests: 0-1 s", output.ToString(), StringComparison.Ordinal);
+    }
+
+    private static readonly (int Status, string Body, string? RetryAfter) Accepted = (202, """{"accepted":1}""", null);
+
+    // What a host answers `hg load`: tenants with numbered keys (admin-1, ingest-1, …), no fingerprints yet, and
+    // telemetry as the test says.
+    private sealed class FakeHost
+    {
+        private int _tenants;
+
+        public (int Status, string Body, string? RetryAfter) Answer(RecordedRequest request, (int Status, string Body, string? RetryAfter) telemetry)
+        {
+            if (request.Path == "/api/v1/tenants")
+            {
+                var tenant = Interlocked.Increment(ref _tenants);
+                return (201, $$"""{"adminKey":"admin-{{tenant}}","ingestKey":"ingest-{{tenant}}"}""", null);
+            }
+
+            return request.Path switch
+            {
+                "/api/v1/telemetry" => telemetry,
+                "/api/v1/fingerprints" => (200, "[]", null),
+                _ => (200, "{}", null),
+            };
+        }
     }
 }
