@@ -35,8 +35,9 @@ public sealed class AdmissionOptions
     /// <summary>
     /// The stream lag from which new ingest is shed (503): from here the host admits what it processes and sheds what it
     /// is offered beyond that, admitting less the longer the lag, down to nothing at <see cref="MaxStreamLag"/> (see
-    /// <see cref="ShedShare(TimeSpan, double, double)"/>). Default: 0.05 second. Shedding starts here only when a backlog stands behind the lag (see
-    /// <see cref="MinShedBacklog"/>).
+    /// <see cref="ShedShare(TimeSpan, double, double)"/>). Default: 0.05 second (0.1 until a host offered less than it
+    /// processes stopped shedding whatever its lag). Shedding starts here only when a backlog stands behind the lag
+    /// (see <see cref="MinShedBacklog"/>).
     /// </summary>
     public TimeSpan StreamLagTarget { get; set; } = TimeSpan.FromMilliseconds(50);
 
