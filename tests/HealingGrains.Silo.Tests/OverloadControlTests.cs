@@ -1,4 +1,5 @@
 using HealingGrains.Grains.Telemetry;
+using HealingGrains.Grains.Tests;
 using HealingGrains.Silo.Hosting;
 
 namespace HealingGrains.Silo.Tests;
@@ -56,7 +57,7 @@ public sealed class OverloadControlTests
 
     private static List<Second> Simulate(AdmissionOptions options, double offeredWhileOverloaded, bool knowOffered = true)
     {
-        var clock = new SimulatedClock();
+        var clock = new TestClock(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
         var pressure = new IngestPressure(clock);
         var random = new Random(13);
         var queue = new Queue<DateTimeOffset>();
@@ -108,14 +109,5 @@ public sealed class OverloadControlTests
         }
 
         return seconds;
-    }
-
-    private sealed class SimulatedClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }
