@@ -140,4 +140,79 @@ public sealed class IngestPressureTests
 
         Assert.InRange(pressure.PeakEventsPerSecond, 950, 1_100);
     }
+
+    [Fact]
+    public void WaitingIsHowLongTheOldestEventAcceptedSinceProcessingLastStartedHasWaited()
+    {
+        var clock = new TestClock(Start);
+        var pressure = new IngestPressure(clock);
+        Assert.Equal(TimeSpan.Zero, pressure.Waiting);
+
+        // Accepted, then more accepted: the oldest sets the time.
+        pressure.Accepted(50);
+        clock.Advance(TimeSpan.FromMilliseconds(40));
+        pressure.Accepted(50);
+        clock.Advance(TimeSpan.FromMilliseconds(60));
+        Assert.Equal(100, pressure.Waiting.TotalMilliseconds, 6);
+
+        // Processing starts: nothing waits that was accepted since; the next acceptance starts the clock again.
+        pressure.Observe(TimeSpan.FromMilliseconds(100), events: 100);
+        Assert.Equal(TimeSpan.Zero, pressure.Waiting);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(TimeSpan.Zero, pressure.Waiting);
+        pressure.Accepted(50);
+        clock.Advance(TimeSpan.FromMilliseconds(250));
+        Assert.Equal(250, pressure.Waiting.TotalMilliseconds, 6);
+
+        // Processing that stops while acceptance goes on: the lag holds what was last observed, waiting grows.
+        pressure.Observe(TimeSpan.FromMilliseconds(20), events: 50);
+        var held = pressure.Lag;
+        for (var i = 0; i < 200; i++)
+        {
+            pressure.Accepted(50);
+            clock.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
+        Assert.Equal(held, pressure.Lag);
+        Assert.Equal(1_000, pressure.Waiting.TotalMilliseconds, 6);
+        Assert.InRange(pressure.AcceptedEventsPerSecond, 7_500, 10_500); // 10,000 a second, read over two one-second buckets
+
+        // Nothing accepted (a request refused with no events) starts no clock.
+        pressure.Observe(TimeSpan.FromMilliseconds(20), events: 50);
+        pressure.Accepted(0);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.Zero, pressure.Waiting);
+    }
+
+    [Fact]
+    public async Task DispatchDelayReportsHowLongAProbeWaitedForAThreadPoolThread()
+    {
+        var clock = new TestClock(Start);
+        using var recorded = new DispatchDelay(clock, probe: false);
+        Assert.Equal(TimeSpan.Zero, recorded.Current);
+        recorded.Record(TimeSpan.FromMilliseconds(120));
+        Assert.Equal(120, recorded.Current.TotalMilliseconds, 6);
+
+        // The real probe on the real pool: while every pool thread is held, the waiting probe's age is the delay, and it
+        // grows; once they are free again the delay falls back.
+        using var probed = new DispatchDelay(TimeProvider.System);
+        var release = new ManualResetEventSlim();
+        ThreadPool.GetMinThreads(out var workers, out _);
+        var busy = Enumerable.Range(0, Math.Max(workers, Environment.ProcessorCount) + 4)
+            .Select(_ => Task.Factory.StartNew(() => release.Wait(TimeSpan.FromSeconds(10)), CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default))
+            .ToArray();
+        try
+        {
+            Assert.True(SpinWait.SpinUntil(() => probed.Current >= TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(8)),
+                $"the probe saw a delay of {probed.Current.TotalMilliseconds:F0} ms with the pool held");
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        await Task.WhenAll(busy).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.True(SpinWait.SpinUntil(() => probed.Current < TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)),
+            $"the delay stayed at {probed.Current.TotalMilliseconds:F0} ms after the pool was freed");
+    }
 }

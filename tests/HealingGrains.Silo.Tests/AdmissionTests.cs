@@ -117,6 +117,86 @@ public sealed class AdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public void WhileTheThreadPoolIsOversubscribedEventsNotYetTakenUpCountAsLag()
+    {
+        var options = new HealingGrains.Silo.Hosting.AdmissionOptions();
+        var clock = new HealingGrains.Grains.Tests.TestClock(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero));
+        var pressure = new IngestPressure(clock);
+
+        // A second at 80,000 events a second, offered and processed alike, with a short lag.
+        for (var ms = 0; ms < 1_000; ms++)
+        {
+            for (var r = 0; r < 2; r++)
+            {
+                pressure.Offered();
+                pressure.Passed();
+                pressure.Accepted(40);
+            }
+
+            pressure.Observe(TimeSpan.FromMilliseconds(10), 80);
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.Equal(0, options.ShedShare(pressure, TimeSpan.FromMilliseconds(200)));
+
+        // Then processing stops while 96,000 events a second keep coming: the observed lag holds at 10 ms.
+        for (var ms = 0; ms < 200; ms++)
+        {
+            for (var r = 0; r < 2; r++)
+            {
+                pressure.Offered();
+                pressure.Passed();
+                pressure.Accepted(48);
+            }
+
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.Equal(10, pressure.Lag.TotalMilliseconds, 6);
+
+        // With the pool answering in time, that is all admission sees (in a cluster, what a host accepts may be processed
+        // by others): nothing is shed.
+        Assert.Equal(0, options.ShedShare(pressure, TimeSpan.FromMilliseconds(20)));
+        Assert.Equal(0, options.ShedShare(pressure));
+
+        // With the pool's queue 0.2 s long, the 0.2 s the oldest accepted event has waited count, with the events
+        // accepted per second behind them: the host sheds what it is offered beyond what it processed.
+        var early = options.ShedShare(pressure, TimeSpan.FromMilliseconds(200));
+        Assert.Equal(
+            options.ShedShare(TimeSpan.FromMilliseconds(200), pressure.PeakEventsPerSecond, pressure.OfferedEventsPerSecond, pressure.AcceptedEventsPerSecond),
+            early,
+            9);
+        Assert.True(early > 0.05, $"0.2 s into the stall the host shed {early:P1}");
+
+        // A second into the stall, at least the excess (a sixth of 96,000), and more as the wait grows, so it drains.
+        for (var ms = 0; ms < 800; ms++)
+        {
+            for (var r = 0; r < 2; r++)
+            {
+                pressure.Offered();
+                pressure.Passed();
+                pressure.Accepted(48);
+            }
+
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.InRange(options.ShedShare(pressure, TimeSpan.FromMilliseconds(200)), 1 - (80_000 / 96_000.0), 0.4);
+
+        // A trickle is not a backlog: at 100 events a second, 0.2 s is 20 events, and nothing is shed.
+        var slow = new IngestPressure(clock);
+        for (var i = 0; i < 20; i++)
+        {
+            slow.Offered();
+            slow.Passed();
+            slow.Accepted(1);
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.Equal(0, options.ShedShare(slow, TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
     public void ALagWithFewEventsWaitingShedsNothingShortOfTheMaximum()
     {
         var options = new HealingGrains.Silo.Hosting.AdmissionOptions

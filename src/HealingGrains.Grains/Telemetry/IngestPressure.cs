@@ -43,6 +43,10 @@ public sealed class IngestPressure(TimeProvider time)
     private readonly Lock _admissionLock = new();
     private readonly Counts _admission = new(3);
     private long _publishedOfferedBits = BitConverter.DoubleToInt64Bits(double.NaN);
+    private long _publishedAcceptedBits;
+
+    // When the oldest event accepted since processing last started was accepted, in UTC ticks (0: none is waiting).
+    private long _waitingSinceTicks;
 
     /// <summary>Records the processing of <paramref name="events"/> events, the oldest of which waited <paramref name="lag"/>.</summary>
     public void Observe(TimeSpan lag, int events = 1)
@@ -54,6 +58,7 @@ public sealed class IngestPressure(TimeProvider time)
             _lagSeconds = now - _observedAt > Memory ? seconds : (_lagSeconds * (1 - Weight)) + (seconds * Weight);
             _observedAt = now;
             Count(now, Math.Max(0, events));
+            Volatile.Write(ref _waitingSinceTicks, 0);
             Volatile.Write(ref _publishedLagBits, BitConverter.DoubleToInt64Bits(_lagSeconds));
             Volatile.Write(ref _publishedObservedTicks, now.UtcTicks);
         }
@@ -70,6 +75,7 @@ public sealed class IngestPressure(TimeProvider time)
             if (receivedAt <= _failedAt)
             {
                 Count(time.GetUtcNow(), Math.Max(0, events));
+                Volatile.Write(ref _waitingSinceTicks, 0);
                 return;
             }
         }
@@ -148,6 +154,32 @@ public sealed class IngestPressure(TimeProvider time)
         lock (_admissionLock)
         {
             _admission.Add(now, AcceptedEvents, Math.Max(0, events));
+            Volatile.Write(ref _publishedAcceptedBits, BitConverter.DoubleToInt64Bits(_admission.Rate(now, AcceptedEvents)));
+        }
+
+        if (events > 0)
+        {
+            Interlocked.CompareExchange(ref _waitingSinceTicks, now.UtcTicks, 0);
+        }
+    }
+
+    /// <summary>Events accepted per second lately (counted as <see cref="OfferedEventsPerSecond"/> is; 0 before any).</summary>
+    public double AcceptedEventsPerSecond => BitConverter.Int64BitsToDouble(Volatile.Read(ref _publishedAcceptedBits));
+
+    /// <summary>
+    /// How long the oldest event accepted since processing last started has waited (zero when none was accepted since).
+    /// <see cref="Lag"/> is observed when processing starts, so it cannot see processing that has stopped: a host
+    /// starved of CPU by the requests it takes in delivered nothing for seconds while it went on accepting, and its lag
+    /// held the last value observed. This grows meanwhile. In a cluster a host may accept events that other hosts
+    /// process, so it says something only when this host also processes (admission reads it only while this process's
+    /// thread pool is oversubscribed; see <see cref="DispatchDelay"/>).
+    /// </summary>
+    public TimeSpan Waiting
+    {
+        get
+        {
+            var since = Volatile.Read(ref _waitingSinceTicks);
+            return since == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Max(0, time.GetUtcNow().UtcTicks - since));
         }
     }
 

@@ -58,11 +58,12 @@ public static class HealingGrainsHostingExtensions
         services.AddSingleton<OtlpCumulativeSeries>();
         services.AddSingleton<OtlpReceiver>();
         services.AddOtlpRateLimiting();
+        services.AddSingleton(sp => new HealingGrains.Grains.Telemetry.DispatchDelay(sp.GetRequiredService<TimeProvider>()));
         services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section)
             .Validate(
                 o => o.TenantRequestsPerSecond > 0 && o.TenantBurst > 0 && o.MaxConcurrentRequests > 0 && o.MaxStreamLag > TimeSpan.Zero
-                    && o.StreamLagTarget > TimeSpan.Zero && o.StreamLagTarget < o.MaxStreamLag && o.MinShedBacklog >= 0,
-                "HealingGrains:Admission: TenantRequestsPerSecond, TenantBurst and MaxConcurrentRequests must be positive, MaxStreamLag a positive time (00:00:01), StreamLagTarget a positive time under MaxStreamLag (00:00:01), MinShedBacklog zero or more.")
+                    && o.StreamLagTarget > TimeSpan.Zero && o.StreamLagTarget < o.MaxStreamLag && o.MinShedBacklog >= 0 && o.DispatchDelayTarget > TimeSpan.Zero,
+                "HealingGrains:Admission: TenantRequestsPerSecond, TenantBurst and MaxConcurrentRequests must be positive, MaxStreamLag a positive time (00:00:01), StreamLagTarget a positive time under MaxStreamLag (00:00:01), MinShedBacklog zero or more, DispatchDelayTarget a positive time (00:00:00.050).")
             .ValidateOnStart();
 
         services.AddSingleton<IRowStore>(sp =>
