@@ -55,34 +55,105 @@ public sealed partial class DeploymentGrain
         }
 
         Core.Temporal.MinuteBuckets.Prune(state.ErrorsPerMinute, now);
+        if (state.Registered && state.Capabilities.Count > 0)
+        {
+            // What is asked of the healing loop is noted here and done after this call returns: the classifier's
+            // delivery, and with it the deployment's stream, does not wait for proposals (a handful of grain calls
+            // each). Ten new fingerprints on a loaded host held a delivery for 1.4-2.5 s, and the stream behind it.
+            foreach (var occurrence in occurrences)
+            {
+                if (state.PendingProposals.Count < MaxPendingProposals || state.PendingProposals.ContainsKey(occurrence.Id))
+                {
+                    state.PendingProposals[occurrence.Id] = [.. occurrence.Terms];
+                }
+            }
+        }
+
+        await deployment.WriteStateAsync();
+        ScheduleProposals();
+    }
+
+    // The most fingerprints waiting for the healing loop; past it, new ones wait for their next occurrence.
+    private const int MaxPendingProposals = 10_000;
+
+    private IGrainTimer? _proposalTimer;
+
+    // Takes up the pending proposals one per turn of their own, right after the current turn (and after a restart, since
+    // they are stored with the deployment's state): a delivery that arrives meanwhile waits for one proposal at most.
+    private void ScheduleProposals()
+    {
+        if (deployment.State.PendingProposals.Count == 0)
+        {
+            return;
+        }
+
+        _proposalTimer ??= this.RegisterGrainTimer(
+            _ => ProposeNextAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private async Task ProposeNextAsync()
+    {
+        _proposalTimer?.Dispose();
+        _proposalTimer = null;
+        var state = deployment.State;
+        if (state.PendingProposals.Count == 0)
+        {
+            return;
+        }
+
         if (!state.Registered || state.Capabilities.Count == 0)
         {
+            state.PendingProposals.Clear();
             await deployment.WriteStateAsync();
             return;
         }
 
+        var (fingerprintId, terms) = state.PendingProposals.First();
+        state.PendingProposals.Remove(fingerprintId);
         var (tenantId, _) = DeploymentKey.Parse(this.GetPrimaryKeyString());
-        var policy = await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync();
-        foreach (var occurrence in occurrences)
+        var now = time.GetUtcNow();
+        var blocked = false;
+        if (state.OpenActions.TryGetValue(fingerprintId, out var open))
         {
-            if (state.OpenActions.TryGetValue(occurrence.Id, out var open))
+            if (now < open.ExpiresAt)
             {
-                if (now < open.ExpiresAt)
-                {
-                    continue;
-                }
-
+                blocked = true;
+            }
+            else
+            {
                 // A pending approval past its time no longer blocks a new proposal. Approved or dispatched actions
                 // never expire (their ExpiresAt is MaxValue): they wait for the agent's outcome.
                 await GrainFactory.GetGrain<IHealingActionGrain>(ActionKey.Format(tenantId, open.ActionId)).ExpireAsync();
-                state.OpenActions.Remove(occurrence.Id);
+                state.OpenActions.Remove(fingerprintId);
             }
-
-            await ProposeAsync(tenantId, occurrence.Id, policy, rollbackOf: null, occurrence.Terms);
         }
 
-        await deployment.WriteStateAsync();
+        try
+        {
+            if (!blocked)
+            {
+                var policy = await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetPolicyAsync();
+                await ProposeAsync(tenantId, fingerprintId, policy, rollbackOf: null, terms);
+            }
+
+            await deployment.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            // Storage or a grain failed: the fingerprint waits again and is retried in a second (it used to fail the
+            // delivery, which the stream retried).
+            LogProposalFailed(logger, ex, fingerprintId);
+            state.PendingProposals.TryAdd(fingerprintId, terms);
+            _proposalTimer = this.RegisterGrainTimer(
+                _ => ProposeNextAsync(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            return;
+        }
+
+        ScheduleProposals();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proposing for fingerprint {Fingerprint} failed; retrying in a second.")]
+    private static partial void LogProposalFailed(ILogger logger, Exception exception, string fingerprint);
 
     /// <inheritdoc/>
     public async Task ActionClosedAsync(ActionClosure closure)

@@ -29,6 +29,7 @@ public sealed partial class DeploymentGrain
         }
 
         EnsureVerificationTimer();
+        ScheduleProposals();
         return base.OnActivateAsync(cancellationToken);
     }
 

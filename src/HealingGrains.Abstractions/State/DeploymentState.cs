@@ -57,6 +57,12 @@ public sealed class DeploymentState
 
     /// <summary>Preventive actions waiting for their verification, by metric name (one per metric).</summary>
     [Id(17)] public Dictionary<string, PreventiveWatch> Watches { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Fingerprints seen since their last proposal was considered, with the terms of their latest occurrence (for the
+    /// federation signature): the healing loop takes them up after the delivery that brought them has returned.
+    /// </summary>
+    [Id(18)] public Dictionary<string, List<string>> PendingProposals { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A preventive action whose predicted failure is watched until its time (plus the grace) is over.</summary>
