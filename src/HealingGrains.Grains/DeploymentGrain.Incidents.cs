@@ -62,6 +62,13 @@ public sealed partial class DeploymentGrain
             // each). Ten new fingerprints on a loaded host held a delivery for 1.4-2.5 s, and the stream behind it.
             foreach (var occurrence in occurrences)
             {
+                // A fingerprint whose action is still open needs nothing (the common case once a fix is proposed): it
+                // costs no turn and no write. Whether an expired one may be proposed again is decided when taken up.
+                if (state.OpenActions.TryGetValue(occurrence.Id, out var open) && now < open.ExpiresAt)
+                {
+                    continue;
+                }
+
                 if (state.PendingProposals.Count < MaxPendingProposals || state.PendingProposals.ContainsKey(occurrence.Id))
                 {
                     state.PendingProposals[occurrence.Id] = [.. occurrence.Terms];

@@ -53,7 +53,11 @@ public interface IDeploymentGrain : IGrainWithStringKey
     /// <summary>Registers a new version (the azd hook calls this through the API).</summary>
     Task<DeploymentVersion> AddVersionAsync(DeploymentVersion version);
 
-    /// <summary>Fingerprints just occurred here: opens an incident and proposes a fix for each one with no open action.</summary>
+    /// <summary>
+    /// Fingerprints just occurred here: records them, and notes each one with no open action to open an incident and
+    /// propose a fix for it, which the deployment does after this call returns (one per turn), so that the caller's
+    /// stream delivery does not wait for proposals.
+    /// </summary>
     Task OnFingerprintsAsync(IReadOnlyList<FingerprintOccurrence> occurrences);
 
     /// <summary>An action of this deployment reached a final state.</summary>
