@@ -140,17 +140,7 @@ public sealed class AdmissionTests : IAsyncLifetime
         Assert.Equal(0, options.ShedShare(pressure, TimeSpan.FromMilliseconds(200)));
 
         // Then processing stops while 96,000 events a second keep coming: the observed lag holds at 10 ms.
-        for (var ms = 0; ms < 200; ms++)
-        {
-            for (var r = 0; r < 2; r++)
-            {
-                pressure.Offered();
-                pressure.Passed();
-                pressure.Accepted(48);
-            }
-
-            clock.Advance(TimeSpan.FromMilliseconds(1));
-        }
+        Offer(pressure, clock, milliseconds: 200, eventsPerRequest: 48);
 
         Assert.Equal(10, pressure.Lag.TotalMilliseconds, 6);
 
@@ -169,17 +159,7 @@ public sealed class AdmissionTests : IAsyncLifetime
         Assert.True(early > 0.05, $"0.2 s into the stall the host shed {early:P1}");
 
         // A second into the stall, at least the excess (a sixth of 96,000), and more as the wait grows, so it drains.
-        for (var ms = 0; ms < 800; ms++)
-        {
-            for (var r = 0; r < 2; r++)
-            {
-                pressure.Offered();
-                pressure.Passed();
-                pressure.Accepted(48);
-            }
-
-            clock.Advance(TimeSpan.FromMilliseconds(1));
-        }
+        Offer(pressure, clock, milliseconds: 800, eventsPerRequest: 48);
 
         Assert.InRange(options.ShedShare(pressure, TimeSpan.FromMilliseconds(200)), 1 - (80_000 / 96_000.0), 0.4);
 
@@ -194,6 +174,22 @@ public sealed class AdmissionTests : IAsyncLifetime
         }
 
         Assert.Equal(0, options.ShedShare(slow, TimeSpan.FromMilliseconds(500)));
+    }
+
+    // Two requests a millisecond of eventsPerRequest events each, offered, passed and accepted, with nothing processed.
+    private static void Offer(IngestPressure pressure, HealingGrains.Grains.Tests.TestClock clock, int milliseconds, int eventsPerRequest)
+    {
+        for (var ms = 0; ms < milliseconds; ms++)
+        {
+            for (var r = 0; r < 2; r++)
+            {
+                pressure.Offered();
+                pressure.Passed();
+                pressure.Accepted(eventsPerRequest);
+            }
+
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
     }
 
     [Fact]
