@@ -53,6 +53,10 @@ public sealed class ClusterFailoverTests
             var before = await Client(a, adminKey).FingerprintsAsync("shop-prod", l => Api.OneWithCount(l, 12));
             Assert.True(Api.OneWithCount(before, 12), before.ToString());
             var fingerprint = before[0].GetProperty("id").GetString();
+
+            // The proposal for the new fingerprint runs after the delivery that counted it; once its action is listed,
+            // its audit record has been appended, and that is the record count the survivors must still verify.
+            await Client(a, adminKey).PendingActionAsync();
             var auditBefore = await (await Client(a, adminKey).GetAsync("/api/v1/audit/verify", Api.Ct)).JsonAsync();
 
             await b.KillAsync();
