@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
@@ -214,6 +215,7 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
         var outcomes = new (string? ETag, Exception? Error)[group.Count];
         try
         {
+            var started = Stopwatch.GetTimestamp();
             using (var transaction = connection.BeginTransaction())
             {
                 statements.Enlist(transaction);
@@ -224,6 +226,8 @@ public sealed class SqliteRowStore : IRowStore, IDisposable
 
                 transaction.Commit();
             }
+
+            StorageMetrics.Committed(Stopwatch.GetElapsedTime(started), group.Count);
 
             for (var i = 0; i < group.Count; i++)
             {

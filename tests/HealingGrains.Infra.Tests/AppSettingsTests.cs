@@ -43,6 +43,7 @@ public sealed class AppSettingsTests
         ["HealingGrains:Streams:QueuePrefix"] = "the account belongs to this installation alone",
         ["HealingGrains:Streams:QueueCount"] = "8 queues spread the load of a few replicas; the count must stay stable while messages wait",
         ["HealingGrains:Streams:VisibilityTimeout"] = "30 s: longer than a batch's delivery, short enough to recover a dead replica's messages quickly",
+        ["HealingGrains:Streams:ReadInterval"] = "the memory stream's alone: Azure runs the durable queue stream",
     };
 
     [Fact]

@@ -82,6 +82,17 @@ public sealed class OptionsValidationTests
         }));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(0.5)]
+    [InlineData(1500)]
+    public void TheMemoryStreamsReadIntervalIsBetweenAMillisecondAndASecond(double milliseconds)
+    {
+        Assert.Contains(Failures(o => o.Streams.ReadInterval = TimeSpan.FromMilliseconds(milliseconds)), f => f.StartsWith("HealingGrains:Streams:ReadInterval", StringComparison.Ordinal));
+        Assert.Empty(Failures(o => o.Streams.ReadInterval = TimeSpan.FromMilliseconds(1)));
+        Assert.Empty(Failures(o => o.Streams.ReadInterval = TimeSpan.FromSeconds(1)));
+    }
+
     [Fact]
     public void RedisClusteringNeedsAConnectionString()
     {

@@ -89,6 +89,12 @@ public sealed class StreamsSettings
     /// <summary>AzureQueue: how long a silo hides a message it read; after a silo dies, its messages come back after this. Default: 30 seconds.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Memory: how often each queue's pulling agent reads what was published (Orleans' own default is 100 ms); a batch
+    /// waits up to this long before its processing starts. Between 1 ms and 1 s. Default: 5 ms.
+    /// </summary>
+    public TimeSpan ReadInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Whether the durable Azure queue stream is selected.</summary>
     public bool IsAzureQueue => string.Equals(Provider, "AzureQueue", StringComparison.OrdinalIgnoreCase);
 }

@@ -120,6 +120,11 @@ internal sealed class HealingGrainsOptionsValidator : IValidateOptions<HealingGr
     {
         if (string.Equals(streams.Provider, "Memory", StringComparison.OrdinalIgnoreCase))
         {
+            if (streams.ReadInterval < TimeSpan.FromMilliseconds(1) || streams.ReadInterval > TimeSpan.FromSeconds(1))
+            {
+                failures.Add($"HealingGrains:Streams:ReadInterval is {streams.ReadInterval}: use from 00:00:00.001 to 00:00:01 (default 00:00:00.005).");
+            }
+
             return;
         }
 

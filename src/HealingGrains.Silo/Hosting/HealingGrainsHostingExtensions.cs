@@ -178,7 +178,7 @@ public static class HealingGrainsHostingExtensions
             silo.AddMemoryStreams(HealingStreams.ProviderName, stream => stream.ConfigurePullingAgent(agent => agent.Configure(o =>
             {
                 o.BatchContainerBatchSize = HealingStreams.DeliveryBatchSize;
-                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5);
+                o.GetQueueMsgsTimerPeriod = streams.ReadInterval;
             })));
 
             // The memory stream delivers a batch again only to the activation whose delivery failed, within the agent's
