@@ -33,6 +33,10 @@ public sealed class HealingHost(string dataDirectory, string? operatorKey, IRead
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("HealingGrains:DataDirectory", DataDirectory);
+
+        // A test host served over real Kestrel listens on a free port, never the product's default (5080), which a host
+        // the developer is running may hold.
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("HealingGrains:Clustering:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("HealingGrains:Clustering:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (operatorKey is not null)
