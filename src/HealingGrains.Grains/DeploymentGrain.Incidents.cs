@@ -85,9 +85,10 @@ public sealed partial class DeploymentGrain
 
     private IGrainTimer? _proposalTimer;
 
-    // Takes up the pending proposals one per turn of their own, right after the current turn (and after a restart, since
-    // they are stored with the deployment's state): a delivery that arrives meanwhile waits for one proposal at most.
-    private void ScheduleProposals()
+    // Takes up the pending proposals one per turn of their own, right after the current turn (or after a failure's
+    // delay; and after a restart, since they are stored with the deployment's state): a delivery that arrives meanwhile
+    // waits for one proposal at most.
+    private void ScheduleProposals(TimeSpan delay = default)
     {
         if (deployment.State.PendingProposals.Count == 0)
         {
@@ -95,7 +96,7 @@ public sealed partial class DeploymentGrain
         }
 
         _proposalTimer ??= this.RegisterGrainTimer(
-            _ => ProposeNextAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            _ => ProposeNextAsync(), new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     private async Task ProposeNextAsync()
@@ -151,8 +152,7 @@ public sealed partial class DeploymentGrain
             // delivery, which the stream retried).
             LogProposalFailed(logger, ex, fingerprintId);
             state.PendingProposals.TryAdd(fingerprintId, terms);
-            _proposalTimer = this.RegisterGrainTimer(
-                _ => ProposeNextAsync(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            ScheduleProposals(TimeSpan.FromSeconds(1));
             return;
         }
 

@@ -9,6 +9,7 @@ namespace HealingGrains.Storage;
 /// </summary>
 internal static class StorageMetrics
 {
+    // The name of HealingMetrics.MeterName (in Grains, which this project cannot reference): one meter to subscribe to.
     private static readonly Meter Meter = new("HealingGrains", typeof(StorageMetrics).Assembly.GetName().Version?.ToString());
 
     private static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>(

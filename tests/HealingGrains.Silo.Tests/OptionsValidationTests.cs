@@ -94,6 +94,19 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task TheMemoryStreamsReadIntervalReachesItsPullingAgents()
+    {
+        await using var host = new HealingHost(HealingHost.NewDataDirectory(), HostFixture.OperatorKey, new Dictionary<string, string?>
+        {
+            ["HealingGrains:Streams:ReadInterval"] = "00:00:00.020",
+        });
+
+        var agents = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Orleans.Configuration.StreamPullingAgentOptions>>()
+            .Get(Abstractions.HealingStreams.ProviderName);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), agents.GetQueueMsgsTimerPeriod);
+    }
+
+    [Fact]
     public void RedisClusteringNeedsAConnectionString()
     {
         Assert.Contains(Failures(o => o.Clustering.Provider = "Redis"), f => f.Contains("HealingGrains:Clustering:ConnectionString is empty", StringComparison.Ordinal));
