@@ -133,7 +133,8 @@ public sealed partial class DetectAndEvalNabCommandTests
         }
     }
 
-    // The benchmark itself: the project's detector on the 41 NAB series beside the clone (measured 71.3, 68.0, 74.1).
+    // The benchmark itself: the project's detector on the 41 NAB series beside the clone. Issue 8 asks a standard score of
+    // at least 76 (measured 76.5, 69.3, 81.1; 71.3, 68.0, 74.1 before the phase detector).
     [Fact]
     public async Task OnTheSharedNabSeriesTheDetectorKeepsItsScores()
     {
@@ -141,9 +142,9 @@ public sealed partial class DetectAndEvalNabCommandTests
         Assert.Equal(0, await EvalNabCommand.RunAsync(new DirectoryInfo(SharedNab()), null, output, new StringWriter(), TestContext.Current.CancellationToken));
         var scores = Profiles(output.ToString()).ToDictionary(p => p.Name, p => double.Parse(p.Score, CultureInfo.InvariantCulture));
         TestContext.Current.TestOutputHelper?.WriteLine(output.ToString());
-        Assert.True(scores["standard"] >= 70.3, output.ToString());
-        Assert.True(scores["reward_low_FP_rate"] >= 67, output.ToString());
-        Assert.True(scores["reward_low_FN_rate"] >= 73, output.ToString());
+        Assert.True(scores["standard"] >= 76, output.ToString());
+        Assert.True(scores["reward_low_FP_rate"] >= 69, output.ToString());
+        Assert.True(scores["reward_low_FN_rate"] >= 80, output.ToString());
     }
 
     private static List<(string Name, string Score)> Profiles(string output) =>

@@ -74,6 +74,54 @@ public sealed class MetricDetectorTests
     }
 
     [Fact]
+    public void APeakAtNightWithinTheDaysRangeIsNovelForItsTimeOfDay()
+    {
+        // Five-minute points from midnight UTC: 20 at midnight, 80 at noon. On day 6 at 03:00 one point of 70: never seen
+        // at that time of day (03:00 runs about 29), though the afternoons see it every day.
+        static double Day(int i) => 50 - (30 * Math.Cos(2 * Math.PI * i / 288));
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 288 * 6).Select(i => Day(i) + Noise(random)).ToList();
+        var night = (288 * 5) + 36;
+        values[night] = 70;
+
+        var phaseOnly = Run(new MetricDetector(new DetectorOptions { Detectors = DetectorKinds.Phase }), values);
+        Assert.True(phaseOnly[night].NovelForPhase);
+        Assert.True(phaseOnly[night].Probability >= 0.99, $"phase detector at the night peak: {phaseOnly[night].Probability}");
+        Assert.False(phaseOnly[night].Novel);
+
+        // Without it, a value inside the range is no record, and the record detector says nothing.
+        var recordsOnly = Run(new MetricDetector(new DetectorOptions { Detectors = DetectorKinds.Novelty }), values);
+        Assert.False(recordsOnly[night].Novel);
+        Assert.Equal(0, recordsOnly[night].Probability);
+
+        // The same days without the peak: on day 6 the phase detector raises no alarm.
+        var normal = Run(new MetricDetector(new DetectorOptions { Detectors = DetectorKinds.Phase }), Enumerable.Range(0, 288 * 6).Select(i => Day(i) + Noise(random)));
+        Assert.DoesNotContain(normal.Skip(288 * 5), s => s.Probability >= 0.99);
+    }
+
+    [Fact]
+    public void PhasesAreTimesOfTheUtcDaySharedAcrossDays()
+    {
+        // Hourly points that are 10 every day except at 02:00 UTC, where they are 30: after a week, 30 at 02:00 is usual and
+        // 30 at 14:00 is new for its phase.
+        var detector = new MetricDetector(new DetectorOptions { Detectors = DetectorKinds.Phase, Warmup = 24 });
+        var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(5));
+        var hour = 0;
+        for (; hour < 24 * 7; hour++)
+        {
+            var at = start + TimeSpan.FromHours(hour);
+            detector.Update(at, at.UtcDateTime.Hour == 2 ? 30 : 10);
+        }
+
+        var twoAm = new DateTimeOffset(2026, 11, 8, 2, 0, 0, TimeSpan.Zero);
+        Assert.False(detector.Update(twoAm, 30).NovelForPhase);
+        var twoPm = twoAm + TimeSpan.FromHours(12);
+        var score = detector.Update(twoPm, 30);
+        Assert.True(score.NovelForPhase);
+        Assert.True(score.Probability >= 0.99, $"30 at 14:00: {score.Probability}");
+    }
+
+    [Fact]
     public void ALevelShiftIsFoundWithinAFewPointsAndOneEventRaisesFewAlarms()
     {
         var random = new Random(3);
@@ -121,6 +169,8 @@ public sealed class MetricDetectorTests
         Assert.Throws<ArgumentException>(() => new MetricDetector(new DetectorOptions { Warmup = 1 }));
         Assert.Throws<ArgumentException>(() => new MetricDetector(new DetectorOptions { LevelRate = 0 }));
         Assert.Throws<ArgumentException>(() => new MetricDetector(new DetectorOptions { NoveltyMargin = -1 }));
+        Assert.Throws<ArgumentException>(() => new MetricDetector(new DetectorOptions { Phases = 2 }));
+        Assert.Throws<ArgumentException>(() => new MetricDetector(new DetectorOptions { Phases = 1_441 }));
     }
 
     [Fact]

@@ -25,8 +25,15 @@ public enum DetectorKinds
     /// <summary>A short shape (the last few points, quantised into a few levels of the range) not seen lately: see <see cref="SubsequenceNovelty"/>.</summary>
     Shape = 32,
 
+    /// <summary>
+    /// A value beyond every value seen at the same phase of the season (the same time of day, of the hour or of the week,
+    /// give or take a phase) by more than <see cref="DetectorOptions.NoveltyMargin"/> noise spreads: a night-time peak
+    /// within the day's usual range.
+    /// </summary>
+    Phase = 64,
+
     /// <summary>All of them.</summary>
-    All = Level | Shift | Seasonal | Change | Novelty | Shape,
+    All = Level | Shift | Seasonal | Change | Novelty | Shape | Phase,
 }
 
 /// <summary>Settings of a <see cref="MetricDetector"/>.</summary>
@@ -75,6 +82,13 @@ public sealed record DetectorOptions
     /// <summary>Points after which a shape not seen again is forgotten, and is new when it comes back. Default 400.</summary>
     public int ShapeAge { get; init; } = 400;
 
+    /// <summary>
+    /// The phases a season is cut into for the phase detector, each remembering the lowest and highest value seen in it.
+    /// Default 24: an hour of a day, two and a half minutes of an hour, seven hours of a week. A value is judged against
+    /// its phase and the phases on either side of it.
+    /// </summary>
+    public int Phases { get; init; } = 24;
+
     /// <summary>The CUSUM slack, in spreads. Default 0.5.</summary>
     public double ChangeSlack { get; init; } = 0.5;
 
@@ -96,7 +110,8 @@ public sealed record DetectorOptions
 /// <param name="Change">Tail probability of the CUSUM statistic.</param>
 /// <param name="Novel">Whether the value is beyond every value seen before it.</param>
 /// <param name="Shape">Tail probability of how new the shape ending at the point is (1: a shape seen lately).</param>
-public readonly record struct AnomalyScore(double Probability, double Level, double Shift, double Seasonal, double Change, bool Novel, double Shape = 1);
+/// <param name="NovelForPhase">Whether the value is beyond every value seen at its phase of the season and the phases beside it.</param>
+public readonly record struct AnomalyScore(double Probability, double Level, double Shift, double Seasonal, double Change, bool Novel, double Shape = 1, bool NovelForPhase = false);
 
 /// <summary>When a metric is expected to reach a threshold if its current trend goes on.</summary>
 /// <param name="Threshold">The threshold.</param>
@@ -113,14 +128,16 @@ public sealed record Forecast(double Threshold, double Current, double SlopePerM
 /// season ago, when the sampling interval gives the series a daily, hourly or weekly season; and a two-sided CUSUM (a
 /// change too slow for the others). A fifth, novelty, notes a value beyond every value seen before by more than a tenth of the noise. A sixth, shape,
 /// quantises each point into a few levels of the range and scores the shortest context of the last few levels not seen
-/// lately (<see cref="SubsequenceNovelty"/>), a tail probability among its own recent scores like the statistical ones. The rarest of them
+/// lately (<see cref="SubsequenceNovelty"/>), a tail probability among its own recent scores like the statistical ones. A
+/// seventh, phase, notes a value beyond every value seen at the same phase of the season (a time of day, of the hour or of
+/// the week, and the phases beside it), as rare as a record among those points but with the statistical penalty. The rarest of them
 /// (statistical ones made <see cref="DetectorOptions.StatisticalPenalty"/> times less rare), corrected for the number
 /// of looks (Bonferroni), gives the anomaly probability. After an alarm the probabilities are halved for a while, so
 /// that one event raises one alarm. A trend (Holt's linear method) extrapolates when a threshold will be reached.
 /// </summary>
 public sealed class MetricDetector
 {
-    private const int Looks = 6;
+    private const int Looks = 7;
     private static readonly TimeSpan[] Seasons = [TimeSpan.FromDays(1), TimeSpan.FromHours(1), TimeSpan.FromDays(7)];
 
     private readonly DetectorOptions _options;
@@ -133,6 +150,10 @@ public sealed class MetricDetector
     private readonly SubsequenceNovelty _shapes;
     private double[]? _ring;
     private int _season;
+    private long _seasonTicks;
+    private readonly double[] _phaseMin;
+    private readonly double[] _phaseMax;
+    private readonly long[] _phaseCount;
     private long _ringWrites;
     private long _count;
     private DateTimeOffset _first;
@@ -157,7 +178,8 @@ public sealed class MetricDetector
         _options = options ?? new DetectorOptions();
         if (_options.Warmup < 2 || _options.ShortWindow < 1 || _options.MaxSeason < 2 || _options.Memory < 2 || _options.Refractory < 0
             || _options.LevelRate is <= 0 or >= 1 || _options.TrendRate is <= 0 or >= 1 || _options.StatisticalPenalty < 1
-            || !(_options.NoveltyMargin >= 0) || _options.ShapeLevels < 2 || _options.ShapeLength < 1 || _options.ShapeAge < 1)
+            || !(_options.NoveltyMargin >= 0) || _options.ShapeLevels < 2 || _options.ShapeLength < 1 || _options.ShapeAge < 1
+            || _options.Phases is < 3 or > 1_440)
         {
             throw new ArgumentException("Detector options out of range.", nameof(options));
         }
@@ -169,6 +191,9 @@ public sealed class MetricDetector
         _changeTail = new TailProbability(_options.Memory);
         _shapeTail = new TailProbability(_options.Memory);
         _shapes = new SubsequenceNovelty(_options.ShapeLevels, _options.ShapeLength, _options.ShapeAge);
+        _phaseMin = new double[_options.Phases];
+        _phaseMax = new double[_options.Phases];
+        _phaseCount = new long[_options.Phases];
     }
 
     /// <summary>Points seen.</summary>
@@ -220,13 +245,16 @@ public sealed class MetricDetector
         var overshoot = Math.Max(value - _max, _min - value);
         var noise = _ringWrites > _season && _seasonalSpread > 0 ? Math.Min(spread, Math.Max(_seasonalSpread, Floor(_mean))) : spread;
         var beyond = _max > _min && overshoot > _options.NoveltyMargin * noise ? overshoot / (_max - _min) : 0;
+        // Novel for its phase: beyond every value seen at this phase of the season and the phases beside it.
+        var phase = PhaseOf(timestamp);
+        var (phaseBeyond, phaseSeen) = phase < 0 ? (0, 0) : BeyondPhase(phase, value, _options.NoveltyMargin * noise, Floor(_mean));
         // Shape: the shorter the newest context not seen lately, the higher the score (0: every context was seen).
         var levels = _options.ShapeLevels;
         var quantised = _max > _min ? (int)Math.Clamp(Math.Floor((value - _min) / (_max - _min) * levels), 0, levels - 1) : 0;
         var shortest = _shapes.Learn(quantised);
         var shape = shortest == 0 ? 0 : _shapes.Length + 1 - shortest;
 
-        var score = new AnomalyScore(0, 1, 1, 1, 1, beyond > 0);
+        var score = new AnomalyScore(0, 1, 1, 1, 1, beyond > 0, NovelForPhase: phaseBeyond > 0);
         if (_count > _options.Warmup)
         {
             var kinds = _options.Detectors;
@@ -245,6 +273,13 @@ public sealed class MetricDetector
                 p = Math.Min(p, Math.Exp(-10 * beyond) / (_count + 1));
             }
 
+            if (kinds.HasFlag(DetectorKinds.Phase) && phaseBeyond > 0)
+            {
+                // As rare as one point among those seen at this phase, rarer the further beyond their range, but a
+                // record for a time of day is weaker news than a record: the statistical penalty.
+                p = Math.Min(p, _options.StatisticalPenalty * Math.Exp(-10 * phaseBeyond) / (phaseSeen + 1));
+            }
+
             var probability = 1 - Math.Min(1, p * Looks);
             if (_sinceAlarm < _options.Refractory)
             {
@@ -252,10 +287,15 @@ public sealed class MetricDetector
             }
 
             _sinceAlarm = probability >= _options.AlarmLevel ? 0 : _sinceAlarm == int.MaxValue ? int.MaxValue : _sinceAlarm + 1;
-            score = new AnomalyScore(probability, level, shifted, seasonalP, changed, beyond > 0, shapeP);
+            score = new AnomalyScore(probability, level, shifted, seasonalP, changed, beyond > 0, shapeP, phaseBeyond > 0);
         }
 
         _shapeTail.Learn(shape);
+        if (phase >= 0)
+        {
+            LearnPhase(phase, value);
+        }
+
         Learn(value, spread, minutes, z, shift, change, seasonal, difference);
         return score;
     }
@@ -338,6 +378,46 @@ public sealed class MetricDetector
         _shortSum = value;
     }
 
+    // The phase of the season the timestamp falls in (-1 while there is no season): absolute time modulo the season, so a
+    // daily season's phases are hours of the UTC day and a weekly season's start on Monday.
+    private int PhaseOf(DateTimeOffset timestamp) =>
+        _seasonTicks == 0 ? -1 : (int)(timestamp.UtcTicks % _seasonTicks * _phaseCount.Length / _seasonTicks);
+
+    // How far the value lies beyond the range seen at the phase and the phases on either side of it, in shares of that
+    // range (0 when within it or beyond it by no more than the margin), and how many points that range holds.
+    private (double Beyond, long Seen) BeyondPhase(int phase, double value, double margin, double floor)
+    {
+        var phases = _phaseCount.Length;
+        var low = double.MaxValue;
+        var high = double.MinValue;
+        long seen = 0;
+        for (var k = phases - 1; k <= phases + 1; k++)
+        {
+            var p = (phase + k) % phases;
+            if (_phaseCount[p] > 0)
+            {
+                low = Math.Min(low, _phaseMin[p]);
+                high = Math.Max(high, _phaseMax[p]);
+                seen += _phaseCount[p];
+            }
+        }
+
+        var overshoot = Math.Max(value - high, low - value);
+        return seen == 0 || overshoot <= margin ? (0, seen) : (overshoot / Math.Max(high - low, floor), seen);
+    }
+
+    private void LearnPhase(int phase, double value)
+    {
+        if (_phaseCount[phase]++ == 0)
+        {
+            _phaseMin[phase] = _phaseMax[phase] = value;
+            return;
+        }
+
+        _phaseMin[phase] = Math.Min(_phaseMin[phase], value);
+        _phaseMax[phase] = Math.Max(_phaseMax[phase], value);
+    }
+
     // The smallest spread that counts: a flat series has none, and its first wobble must not look infinite.
     private static double Floor(double mean) => Math.Max(Math.Abs(mean) * 1e-3, 1e-9);
 
@@ -361,6 +441,7 @@ public sealed class MetricDetector
             if (points >= 4 && points <= _options.MaxSeason)
             {
                 _season = points;
+                _seasonTicks = season.Ticks;
                 _ring = new double[points];
                 return;
             }
