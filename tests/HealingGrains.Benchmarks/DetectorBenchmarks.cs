@@ -5,7 +5,7 @@ namespace HealingGrains.Benchmarks;
 
 /// <summary>
 /// The streaming detectors on a two-week series of five-minute points (a daily pattern, noise and a few spikes, as in
-/// NAB's files); one operation is one point through all six detectors, a fresh detector per series as hg detect runs.
+/// NAB's files); one operation is one point through all seven detectors, a fresh detector per series as hg detect runs.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(LinesPerSecondConfig))]
