@@ -109,42 +109,11 @@ internal static class FederationCommand
         (new Option<string?>("--url") { Description = "The host, e.g. http://localhost:5080", Required = true },
          new Option<string?>("--operator-key") { Description = "The host's operator key (or set HG_OPERATOR_KEY)" });
 
-    // Checks --url and the key (a usage error without them), then runs the call, reporting a host that cannot be reached.
-    private static async Task<int> WithHostAsync(
-        string verb, ParseResult parse, Option<string?> url, Option<string?> key, Func<OperatorClient, TextWriter, TextWriter, Task<int>> run)
-    {
-        var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
-        var operatorKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("HG_OPERATOR_KEY");
-        if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https") || string.IsNullOrWhiteSpace(operatorKey))
-        {
-            return await UsageAsync(error, verb,
-                "--url needs an http(s) address such as http://localhost:5080 and an operator key (--operator-key or HG_OPERATOR_KEY).");
-        }
+    private static Task<int> WithHostAsync(
+        string verb, ParseResult parse, Option<string?> url, Option<string?> key, Func<OperatorClient, TextWriter, TextWriter, Task<int>> run) =>
+        OperatorClient.RunAsync("hg federation", verb, parse, url, key, run);
 
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
-        try
-        {
-            return await run(new OperatorClient(http, operatorKey), output, error);
-        }
-        catch (HttpRequestException ex)
-        {
-            return await FailAsync(error, verb, $"{address} could not be reached: {ex.Message}");
-        }
-        catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
-        {
-            return await FailAsync(error, verb, $"{address} did not answer within {http.Timeout.TotalMinutes:F0} minutes.");
-        }
-    }
+    private static Task<int> UsageAsync(TextWriter error, string verb, string message) => OperatorClient.UsageAsync(error, "hg federation", verb, message);
 
-    private static async Task<int> UsageAsync(TextWriter error, string verb, string message)
-    {
-        await error.WriteLineAsync($"hg federation {verb}: {message}");
-        return ExitCodes.Usage;
-    }
-
-    private static async Task<int> FailAsync(TextWriter error, string verb, string problem)
-    {
-        await error.WriteLineAsync($"hg federation {verb}: {problem}");
-        return ExitCodes.Failure;
-    }
+    private static Task<int> FailAsync(TextWriter error, string verb, string problem) => OperatorClient.FailAsync(error, "hg federation", verb, problem);
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
@@ -9,6 +10,52 @@ namespace HealingGrains.Cli.Commands;
 /// </summary>
 internal sealed class OperatorClient(HttpClient http, string operatorKey)
 {
+    /// <summary>
+    /// Checks <c>--url</c> and the operator key (a usage error without them), then runs <paramref name="run"/> against the
+    /// host, reporting a host that cannot be reached or does not answer. <paramref name="command"/> starts every message
+    /// (<c>hg models</c>).
+    /// </summary>
+    public static async Task<int> RunAsync(
+        string command, string verb, ParseResult parse, Option<string?> url, Option<string?> key, Func<OperatorClient, TextWriter, TextWriter, Task<int>> run)
+    {
+        var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+        var operatorKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("HG_OPERATOR_KEY");
+        if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https") || string.IsNullOrWhiteSpace(operatorKey))
+        {
+            return await UsageAsync(error, command, verb,
+                "--url needs an http(s) address such as http://localhost:5080 and an operator key (--operator-key or HG_OPERATOR_KEY).");
+        }
+
+        // Training on the host takes seconds, more on a busy one: a generous timeout rather than the default 100 s.
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
+        try
+        {
+            return await run(new OperatorClient(http, operatorKey), output, error);
+        }
+        catch (HttpRequestException ex)
+        {
+            return await FailAsync(error, command, verb, $"{address} could not be reached: {ex.Message}");
+        }
+        catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
+        {
+            return await FailAsync(error, command, verb, $"{address} did not answer within {http.Timeout.TotalMinutes:F0} minutes.");
+        }
+    }
+
+    /// <summary>Writes <c>&lt;command&gt; &lt;verb&gt;: message</c> and answers the usage exit code.</summary>
+    public static async Task<int> UsageAsync(TextWriter error, string command, string verb, string message)
+    {
+        await error.WriteLineAsync($"{command} {verb}: {message}");
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>Writes <c>&lt;command&gt; &lt;verb&gt;: problem</c> and answers the failure exit code.</summary>
+    public static async Task<int> FailAsync(TextWriter error, string command, string verb, string problem)
+    {
+        await error.WriteLineAsync($"{command} {verb}: {problem}");
+        return ExitCodes.Failure;
+    }
+
     public Task<Answer> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, cancellationToken);
 
