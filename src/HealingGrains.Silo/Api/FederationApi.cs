@@ -1,7 +1,6 @@
 using System.Text;
 using HealingGrains.Grains.Federation;
 using HealingGrains.Silo.Security;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -44,19 +43,7 @@ internal static class FederationApi
         }
 
         var cap = settings.Value.MaxBundleBytes;
-        if (request.ContentLength > cap)
-        {
-            return TooLarge(cap);
-        }
-
-        // Kestrel's own limit is sized for ordinary JSON bodies; a larger configured cap must not turn into its error.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit && limit.MaxRequestBodySize < cap + 1L)
-        {
-            limit.MaxRequestBodySize = cap + 1L;
-        }
-
-        var body = await ReadAtMostAsync(request.Body, cap + 1L, cancellationToken);
-        if (body.Length > cap)
+        if (await CappedBody.ReadAsync(context, cap, cancellationToken) is not { } body)
         {
             return TooLarge(cap);
         }
@@ -95,24 +82,6 @@ internal static class FederationApi
             Detail = problem,
             Extensions = { ["reason"] = reason },
         });
-
-    private static async Task<byte[]> ReadAtMostAsync(Stream body, long limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        while (buffer.Length < limit)
-        {
-            var read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 
     private static ProblemHttpResult TooLarge(int cap) =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "Bundle too large", $"A bundle may have at most {cap:N0} bytes (HealingGrains:Federation:MaxBundleBytes).");

@@ -3,7 +3,6 @@ using HealingGrains.Abstractions.Grains;
 using HealingGrains.Abstractions.Keys;
 using HealingGrains.Grains.Models;
 using HealingGrains.Silo.Security;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -109,19 +108,7 @@ internal static class ModelsApi
         }
 
         var cap = options.Value.MaxModelBytes;
-        if (request.ContentLength > cap)
-        {
-            return TooLarge(cap);
-        }
-
-        // Kestrel's own limit is sized for JSON bodies; a configured cap above it must not turn into its error.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit && limit.MaxRequestBodySize < cap + 1L)
-        {
-            limit.MaxRequestBodySize = cap + 1L;
-        }
-
-        var bytes = await ReadAtMostAsync(request.Body, cap + 1L, cancellationToken);
-        if (bytes.Length > cap)
+        if (await CappedBody.ReadAsync(context, cap, cancellationToken) is not { } bytes)
         {
             return TooLarge(cap);
         }
@@ -183,24 +170,6 @@ internal static class ModelsApi
         TryParseVersion(version, out var number)
             ? (await Registry(grains, kind).ListAsync()).FirstOrDefault(v => v.Version == number)
             : null;
-
-    private static async Task<byte[]> ReadAtMostAsync(Stream body, long limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        while (buffer.Length < limit)
-        {
-            var read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 
     private static bool TryParseVersion(string version, out int number) =>
         int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out number) && number >= 1;
