@@ -390,33 +390,36 @@ public sealed partial class DeploymentGrain
         var auto = decision.Verdict == GateVerdict.AutoApprove;
         var id = ActionKey.NewId();
         var expiresAt = now.AddMinutes(policyInfo.ApprovalTimeoutMinutes);
-        await GrainFactory.GetGrain<IHealingActionGrain>(ActionKey.Format(tenantId, id)).ProposeAsync(new ActionProposal
+        await OpenAsync(tenantId, auto, now, new HealingActionInfo
         {
-            AutoApprove = auto,
-            Action = new HealingActionInfo
-            {
-                Id = id,
-                Deployment = name,
-                Fingerprint = fingerprintId,
-                Kind = kind,
-                Parameters = parameters,
-                Confidence = confidence,
-                Risk = risk,
-                Reasoning = reasoning,
-                Evidence = evidence,
-                RollbackKind = kind == Recommender.RollbackKind ? null : (state.Capabilities.Contains(Recommender.RollbackKind) ? Recommender.RollbackKind : null),
-                RollbackOf = rollbackOf,
-                CreatedAt = now,
-                ExpiresAt = expiresAt,
-                VersionBefore = state.Versions.LastOrDefault()?.Version,
-                ErrorRateBefore = facts.RecentRatePerMinute,
-                AutoApproved = auto,
-                FederationSignature = signature,
-            },
+            Id = id,
+            Deployment = name,
+            Fingerprint = fingerprintId,
+            Kind = kind,
+            Parameters = parameters,
+            Confidence = confidence,
+            Risk = risk,
+            Reasoning = reasoning,
+            Evidence = evidence,
+            RollbackKind = kind == Recommender.RollbackKind ? null : (state.Capabilities.Contains(Recommender.RollbackKind) ? Recommender.RollbackKind : null),
+            RollbackOf = rollbackOf,
+            CreatedAt = now,
+            ExpiresAt = expiresAt,
+            VersionBefore = state.Versions.LastOrDefault()?.Version,
+            ErrorRateBefore = facts.RecentRatePerMinute,
+            AutoApproved = auto,
+            FederationSignature = signature,
         });
+    }
 
+    // Proposes the action to its grain and notes it open on this deployment: a pending approval until it expires, an
+    // approved one until its outcome (it never expires), and an auto-approved one counts towards the hourly limit.
+    private async Task OpenAsync(string tenantId, bool auto, DateTimeOffset now, HealingActionInfo action)
+    {
+        await GrainFactory.GetGrain<IHealingActionGrain>(ActionKey.Format(tenantId, action.Id)).ProposeAsync(new ActionProposal { AutoApprove = auto, Action = action });
+        var state = deployment.State;
         state.LastActionAt = now;
-        state.OpenActions[fingerprintId] = new OpenAction { ActionId = id, ExpiresAt = auto ? DateTimeOffset.MaxValue : expiresAt, AutoApproved = auto };
+        state.OpenActions[action.Fingerprint] = new OpenAction { ActionId = action.Id, ExpiresAt = auto ? DateTimeOffset.MaxValue : action.ExpiresAt, AutoApproved = auto };
         if (auto)
         {
             state.AutoActions.Add(now);

@@ -263,36 +263,25 @@ public sealed partial class DeploymentGrain
         var expiresAt = Min(now.AddMinutes(policyInfo.ApprovalTimeoutMinutes), dueAt);
         var auto = decision.Verdict == GateVerdict.AutoApprove;
         var id = ActionKey.NewId();
-        await GrainFactory.GetGrain<IHealingActionGrain>(ActionKey.Format(tenantId, id)).ProposeAsync(new ActionProposal
+        await OpenAsync(tenantId, auto, now, new HealingActionInfo
         {
-            AutoApprove = auto,
-            Action = new HealingActionInfo
-            {
-                Id = id,
-                Deployment = name,
-                Fingerprint = fingerprintId,
-                Kind = kind,
-                Parameters = new() { ["metric"] = metric },
-                Confidence = best.Confidence,
-                Risk = risk,
-                Reasoning = Reasoning(kind, forecast, policyInfo.InterventionThreshold, best.Reasoning),
-                Evidence = evidence,
-                RollbackKind = state.Capabilities.Contains(Recommender.RollbackKind) ? Recommender.RollbackKind : null,
-                CreatedAt = now,
-                ExpiresAt = expiresAt,
-                VersionBefore = state.Versions.LastOrDefault()?.Version,
-                ErrorRateBefore = errorRate,
-                AutoApproved = auto,
-                Preventive = true,
-            },
+            Id = id,
+            Deployment = name,
+            Fingerprint = fingerprintId,
+            Kind = kind,
+            Parameters = new() { ["metric"] = metric },
+            Confidence = best.Confidence,
+            Risk = risk,
+            Reasoning = Reasoning(kind, forecast, policyInfo.InterventionThreshold, best.Reasoning),
+            Evidence = evidence,
+            RollbackKind = state.Capabilities.Contains(Recommender.RollbackKind) ? Recommender.RollbackKind : null,
+            CreatedAt = now,
+            ExpiresAt = expiresAt,
+            VersionBefore = state.Versions.LastOrDefault()?.Version,
+            ErrorRateBefore = errorRate,
+            AutoApproved = auto,
+            Preventive = true,
         });
-
-        state.LastActionAt = now;
-        state.OpenActions[fingerprintId] = new OpenAction { ActionId = id, ExpiresAt = auto ? DateTimeOffset.MaxValue : expiresAt, AutoApproved = auto };
-        if (auto)
-        {
-            state.AutoActions.Add(now);
-        }
 
         state.Watches[metric] = new PreventiveWatch
         {
