@@ -18,12 +18,8 @@ public sealed class DeferredProposalTests(FaultyStorageClusterFixture fixture)
     [Fact]
     public async Task AProposalWhoseActionCannotBeStoredIsTriedAgainAndMadeOnceStorageRecovers()
     {
-        var world = await HealingWorld.CreateAsync(fixture);
-        fixture.Faults.FailWrites(id => IsActionOf(id, world.Tenant));
-
-        await world.ErrorAsync();
         // Three failed attempts: the first, then one a second (the retry's delay), so about two seconds.
-        await Eventually.ReachAsync(() => Task.FromResult(fixture.Faults.FailedWrites(world.Tenant)), n => n >= 3);
+        var world = await ErrorWhileActionsFailAsync(attempts: 3);
         Assert.True(fixture.Faults.FailedWrites(world.Tenant) >= 3, $"{fixture.Faults.FailedWrites(world.Tenant)} attempts");
         Assert.Empty(await world.DeploymentGrain.GetOpenActionIdsAsync());
 
@@ -39,10 +35,7 @@ public sealed class DeferredProposalTests(FaultyStorageClusterFixture fixture)
     [Fact]
     public async Task AProposalStillPendingWhenItsDeploymentDeactivatesIsMadeByTheNextActivation()
     {
-        var world = await HealingWorld.CreateAsync(fixture);
-        fixture.Faults.FailWrites(id => IsActionOf(id, world.Tenant));
-        await world.ErrorAsync();
-        await Eventually.ReachAsync(() => Task.FromResult(fixture.Faults.FailedWrites(world.Tenant)), n => n >= 1);
+        var world = await ErrorWhileActionsFailAsync(attempts: 1);
 
         await world.DeploymentGrain.Cast<IGrainManagementExtension>().DeactivateOnIdle(Ct);
         // Gone, and its retry timer with it: no attempt is made while storage still fails.
@@ -56,6 +49,16 @@ public sealed class DeferredProposalTests(FaultyStorageClusterFixture fixture)
         var action = await world.OpenActionAsync();
         Assert.Equal(ActionState.PendingApproval, action.State);
         Assert.Equal(attempts, fixture.Faults.FailedWrites(world.Tenant));
+    }
+
+    // A new tenant's deployment sees an error while its actions cannot be stored, until the proposal has failed this often.
+    private async Task<HealingWorld> ErrorWhileActionsFailAsync(int attempts)
+    {
+        var world = await HealingWorld.CreateAsync(fixture);
+        fixture.Faults.FailWrites(id => IsActionOf(id, world.Tenant));
+        await world.ErrorAsync();
+        await Eventually.ReachAsync(() => Task.FromResult(fixture.Faults.FailedWrites(world.Tenant)), n => n >= attempts);
+        return world;
     }
 
     // A healing action grain of the tenant (its key begins with the tenant's id).

@@ -138,6 +138,9 @@ public sealed record Forecast(double Threshold, double Current, double SlopePerM
 public sealed class MetricDetector
 {
     private const int Looks = 7;
+
+    // How fast a record's chance falls with its overshoot, in shares of the range it leaves (a record's and a phase's alike).
+    private const double Overshoot = 10;
     private static readonly TimeSpan[] Seasons = [TimeSpan.FromDays(1), TimeSpan.FromHours(1), TimeSpan.FromDays(7)];
 
     private readonly DetectorOptions _options;
@@ -270,14 +273,14 @@ public sealed class MetricDetector
             if (kinds.HasFlag(DetectorKinds.Novelty) && beyond > 0)
             {
                 // As rare as one point in all seen, and rarer the further beyond the range it lies.
-                p = Math.Min(p, Math.Exp(-10 * beyond) / (_count + 1));
+                p = Math.Min(p, Math.Exp(-Overshoot * beyond) / (_count + 1));
             }
 
             if (kinds.HasFlag(DetectorKinds.Phase) && phaseBeyond > 0)
             {
                 // As rare as one point among those seen at this phase, rarer the further beyond their range, but a
                 // record for a time of day is weaker news than a record: the statistical penalty.
-                p = Math.Min(p, _options.StatisticalPenalty * Math.Exp(-10 * phaseBeyond) / (phaseSeen + 1));
+                p = Math.Min(p, _options.StatisticalPenalty * Math.Exp(-Overshoot * phaseBeyond) / (phaseSeen + 1));
             }
 
             var probability = 1 - Math.Min(1, p * Looks);
