@@ -223,17 +223,29 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
         // clock starts: what is measured is the host under load, not a first second spent connecting (with 1,024
         // senders that second decided when the first request was shed).
         progress.WriteLine($"hg load: opening {settings.Connections} connections");
-        await Task.WhenAll(Enumerable.Range(0, settings.Connections).Select(i => OpenAsync(_tenants[i % _tenants.Count][0].Client, cancellationToken)));
+        var connections = Enumerable.Range(0, settings.Connections)
+            .Select(i => settings.Host.Scheme == Uri.UriSchemeHttp
+                ? new LoadConnection(settings.Host, _tenants[i % _tenants.Count][0].Client.DefaultRequestHeaders.Authorization!.ToString())
+                : null)
+            .ToList();
+        await Task.WhenAll(Enumerable.Range(0, settings.Connections).Select(i => connections[i] is { } connection
+            ? connection.OpenAsync(cancellationToken)
+            : OpenAsync(_tenants[i % _tenants.Count][0].Client, cancellationToken)));
 
         var cpuBefore = ServerCpuSeconds();
         var clock = Stopwatch.StartNew();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(settings.Duration);
         var perConnection = settings.Rate is { } total ? total / settings.Batch / settings.Connections : (double?)null;
-        var senders = Enumerable.Range(0, settings.Connections).Select(i => SendLoopAsync(_tenants[i % _tenants.Count], i, perConnection, clock, stop.Token)).ToList();
+        var senders = Enumerable.Range(0, settings.Connections).Select(i => SendLoopAsync(_tenants[i % _tenants.Count], connections[i], i, perConnection, clock, stop.Token)).ToList();
         var prober = ProbeLoopAsync(http, probe, stop.Token);
         var reporter = ReportLoopAsync(clock, stop.Token);
         await Task.WhenAll([.. senders, prober, reporter]);
+        foreach (var connection in connections)
+        {
+            connection?.Dispose();
+        }
+
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuAfter = ServerCpuSeconds();
 
@@ -339,16 +351,29 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
         }
     }
 
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    private static async Task<(HttpStatusCode Status, TimeSpan? RetryAfter)> PostAsync(HttpClient client, string body, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync("/api/v1/telemetry", content, cancellationToken);
+        return (response.StatusCode, response.Headers.RetryAfter?.Delta);
+    }
+
     // A request that needs a connection of its own while the others are in flight: the pool opens one for it.
     private static async Task OpenAsync(HttpClient client, CancellationToken cancellationToken)
     {
         using var response = await client.GetAsync("/health/live", cancellationToken);
     }
 
-    private async Task SendLoopAsync(List<(HttpClient Client, string Deployment)> targets, int index, double? requestsPerSecond, Stopwatch clock, CancellationToken stop)
+    // Over plain http a sender writes its requests on a connection of its own (LoadConnection); over https through the
+    // tenant's HttpClient. Either way a request not answered in 30 s has failed.
+    private async Task SendLoopAsync(
+        List<(HttpClient Client, string Deployment)> targets, LoadConnection? connection, int index, double? requestsPerSecond, Stopwatch clock, CancellationToken stop)
     {
         var random = new Random(index);
         var sent = 0L;
+        var timeout = new CancellationTokenSource();
         while (!stop.IsCancellationRequested)
         {
             if (requestsPerSecond is { } pace)
@@ -364,14 +389,18 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
             }
 
             var (client, deployment) = targets[random.Next(targets.Count)];
-            using var content = new StringContent(Body(deployment, settings.Batch, random), Encoding.UTF8, "application/json");
+            var body = Body(deployment, settings.Batch, random);
             var started = Stopwatch.GetTimestamp();
             try
             {
-                using var response = await client.PostAsync("/api/v1/telemetry", content, CancellationToken.None);
+                timeout.CancelAfter(RequestTimeout);
+                var (status, retryAfter) = connection is not null
+                    ? await connection.PostAsync(body, timeout.Token)
+                    : await PostAsync(client, body, timeout.Token);
+                ResetTimeout();
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 Interlocked.Increment(ref _requests);
-                if (response.StatusCode == HttpStatusCode.Accepted)
+                if (status == HttpStatusCode.Accepted)
                 {
                     Interlocked.Add(ref _accepted, settings.Batch);
                     lock (_lock)
@@ -380,7 +409,7 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
                         _answers.Add((clock.Elapsed.TotalSeconds, settings.Batch, false));
                     }
                 }
-                else if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+                else if (status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
                 {
                     Interlocked.Increment(ref _shed);
                     lock (_lock)
@@ -392,8 +421,7 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
                     // Unpaced, a sender is one client, and waits as it is told before it sends again: sending again at
                     // once turned a shed answer into another request at once, and the host's and the generator's CPU
                     // into answering retries. (Paced, the senders stand for many clients and keep to the schedule.)
-                    if (requestsPerSecond is null && response.Headers.RetryAfter?.Delta is { } retryAfter
-                        && !await DelayAsync(retryAfter, stop))
+                    if (requestsPerSecond is null && retryAfter is { } delay && !await DelayAsync(delay, stop))
                     {
                         break;
                     }
@@ -403,13 +431,26 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
                     Interlocked.Increment(ref _failed);
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
             {
                 Interlocked.Increment(ref _requests);
                 Interlocked.Increment(ref _failed);
+                ResetTimeout();
             }
 
             sent++;
+        }
+
+        timeout.Dispose();
+
+        // The timeout's source serves request after request; one that fired is replaced.
+        void ResetTimeout()
+        {
+            if (!timeout.TryReset())
+            {
+                timeout.Dispose();
+                timeout = new CancellationTokenSource();
+            }
         }
     }
 
