@@ -67,21 +67,25 @@ public sealed class QueueStreamClusterTests(AzuriteFixture azurite)
 public interface IQueueTestReceiverGrain : IGrainWithStringKey
 {
     Task<int> CountAsync();
+
+    Task<List<string>> ItemsAsync();
 }
 
 [ImplicitStreamSubscription(QueueStreamClusterTests.Namespace)]
 public sealed class QueueTestReceiverGrain : Grain, IQueueTestReceiverGrain, IAsyncObserver<string>, IStreamSubscriptionObserver
 {
-    private int _count;
+    private readonly List<string> _items = [];
 
-    public Task<int> CountAsync() => Task.FromResult(_count);
+    public Task<int> CountAsync() => Task.FromResult(_items.Count);
+
+    public Task<List<string>> ItemsAsync() => Task.FromResult(_items.ToList());
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<string>().ResumeAsync(this);
 
     public Task OnNextAsync(string item, StreamSequenceToken? token = null)
     {
-        _count++;
+        _items.Add(item);
         return Task.CompletedTask;
     }
 

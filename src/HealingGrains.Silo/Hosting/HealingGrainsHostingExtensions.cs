@@ -120,14 +120,18 @@ public static class HealingGrainsHostingExtensions
         return builder;
     }
 
-    /// <summary>The co-hosted silo: localhost or Redis clustering, row-store state, memory or Azure queue streams.</summary>
+    /// <summary>Queues of the in-process stream (one silo): as many as the memory stream's by default.</summary>
+    public const int InProcessQueues = 8;
+
+    /// <summary>The co-hosted silo: localhost or Redis clustering, row-store state, in-process, memory or Azure queue streams.</summary>
     public static ISiloBuilder AddHealingGrainsSilo(this ISiloBuilder silo)
     {
         // The membership provider is chosen when the silo is built; everything else is read from options lazily.
         var clustering = silo.Configuration.GetSection($"{HealingGrainsOptions.Section}:Clustering").Get<ClusteringSettings>() ?? new ClusteringSettings();
-        if (string.Equals(clustering.Provider, "Redis", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(clustering.ConnectionString))
+        var redis = string.Equals(clustering.Provider, "Redis", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(clustering.ConnectionString);
+        if (redis)
         {
-            silo.UseRedisClustering(clustering.ConnectionString);
+            silo.UseRedisClustering(clustering.ConnectionString!);
             silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<HealingGrainsOptions>>((endpoints, options) =>
             {
                 endpoints.AdvertisedIPAddress = options.Value.Clustering.ResolveAdvertisedAddress()
@@ -174,12 +178,25 @@ public static class HealingGrainsHostingExtensions
         else
         {
             // Read every 5 ms rather than Orleans' 100: reading an empty queue in memory costs next to nothing, and the
-            // read interval is the floor of the time from acceptance to a fingerprint updated.
-            silo.AddMemoryStreams(HealingStreams.ProviderName, stream => stream.ConfigurePullingAgent(agent => agent.Configure(o =>
+            // read interval is the floor of the time from acceptance to a fingerprint updated. A cluster of one silo (the
+            // localhost default) keeps its queues in its own memory; the memory stream's queues are grains, which a
+            // cluster of several needs, at a serialization and two grain calls per publication.
+            Action<ISiloPersistentStreamConfigurator> configure = stream => stream.ConfigurePullingAgent(agent => agent.Configure(o =>
             {
                 o.BatchContainerBatchSize = HealingStreams.DeliveryBatchSize;
                 o.GetQueueMsgsTimerPeriod = streams.ReadInterval;
-            })));
+            }));
+            if (redis)
+            {
+                silo.AddMemoryStreams(HealingStreams.ProviderName, stream => configure(stream));
+            }
+            else
+            {
+                silo.AddPersistentStreams(
+                    HealingStreams.ProviderName,
+                    (_, name) => InProcessQueueStreamAdapterFactory.Create(name, InProcessQueues),
+                    configure);
+            }
 
             // The memory stream delivers a batch again only to the activation whose delivery failed, within the agent's
             // retries (a minute); it dies with its silo. Fingerprints remember its batches in memory only.
