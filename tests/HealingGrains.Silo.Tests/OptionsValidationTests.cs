@@ -106,6 +106,20 @@ public sealed class OptionsValidationTests
         Assert.Equal(TimeSpan.FromMilliseconds(20), agents.GetQueueMsgsTimerPeriod);
     }
 
+    // On one silo the diagnostics stream is the in-process one, with as many queues as configured.
+    [Fact]
+    public async Task TheStreamsQueueCountReachesTheInProcessStream()
+    {
+        await using var host = new HealingHost(HealingHost.NewDataDirectory(), HostFixture.OperatorKey, new Dictionary<string, string?>
+        {
+            ["HealingGrains:Streams:QueueCount"] = "3",
+        });
+
+        var factory = host.Services.GetRequiredKeyedService<Orleans.Streams.IQueueAdapterFactory>(Abstractions.HealingStreams.ProviderName);
+        Assert.IsType<Storage.Queues.InProcessQueueStreamAdapterFactory>(factory);
+        Assert.Equal(3, factory.GetStreamQueueMapper().GetAllQueues().Count());
+    }
+
     [Fact]
     public void RedisClusteringNeedsAConnectionString()
     {

@@ -83,7 +83,7 @@ public sealed class StreamsSettings
     /// <summary>AzureQueue: the start of the queue names (<c>&lt;prefix&gt;-0</c> …): lowercase letters, digits, single hyphens. Default: <c>diagnostics</c>.</summary>
     public string QueuePrefix { get; set; } = "diagnostics";
 
-    /// <summary>AzureQueue: how many queues the deployments' streams are spread over; never lower it while messages wait. Default: 8.</summary>
+    /// <summary>AzureQueue, and Memory on one silo: how many queues the deployments' streams are spread over (one pulling agent each); never lower it while messages wait in Azure. Default: 8.</summary>
     public int QueueCount { get; set; } = 8;
 
     /// <summary>AzureQueue: how long a silo hides a message it read; after a silo dies, its messages come back after this. Default: 30 seconds.</summary>

@@ -120,9 +120,6 @@ public static class HealingGrainsHostingExtensions
         return builder;
     }
 
-    /// <summary>Queues of the in-process stream (one silo): as many as the memory stream's by default.</summary>
-    public const int InProcessQueues = 8;
-
     /// <summary>The co-hosted silo: localhost or Redis clustering, row-store state, in-process, memory or Azure queue streams.</summary>
     public static ISiloBuilder AddHealingGrainsSilo(this ISiloBuilder silo)
     {
@@ -194,7 +191,7 @@ public static class HealingGrainsHostingExtensions
             {
                 silo.AddPersistentStreams(
                     HealingStreams.ProviderName,
-                    (_, name) => InProcessQueueStreamAdapterFactory.Create(name, InProcessQueues),
+                    (services, name) => InProcessQueueStreamAdapterFactory.Create(name, services.GetRequiredService<IOptions<HealingGrainsOptions>>().Value.Streams.QueueCount),
                     configure);
             }
 
