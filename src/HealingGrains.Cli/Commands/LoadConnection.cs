@@ -161,20 +161,20 @@ internal sealed class LoadConnection(Uri host, string authorization) : IDisposab
 
             var name = line[..colon];
             var value = line[(colon + 1)..].Trim((byte)' ');
-            if (name.EqualsIgnoreCase("Content-Length"u8))
+            if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
             {
                 contentLength = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
                     : throw new InvalidDataException("The response's Content-Length is not a number.");
             }
-            else if (name.EqualsIgnoreCase("Transfer-Encoding"u8))
+            else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
             {
-                chunked = value.EndsWithIgnoreCase("chunked"u8);
+                chunked = value.Length >= 7 && Ascii.EqualsIgnoreCase(value[^7..], "chunked"u8);
             }
-            else if (name.EqualsIgnoreCase("Connection"u8))
+            else if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
             {
-                close |= value.EqualsIgnoreCase("close"u8);
+                close |= Ascii.EqualsIgnoreCase(value, "close"u8);
             }
-            else if (name.EqualsIgnoreCase("Retry-After"u8)
+            else if (Ascii.EqualsIgnoreCase(name, "Retry-After"u8)
                 && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             {
                 retryAfter = TimeSpan.FromSeconds(seconds);
@@ -270,13 +270,4 @@ internal sealed class LoadConnection(Uri host, string authorization) : IDisposab
         _socket = null;
         _start = _end = 0;
     }
-}
-
-internal static class AsciiSpans
-{
-    public static bool EqualsIgnoreCase(this ReadOnlySpan<byte> span, ReadOnlySpan<byte> ascii) =>
-        System.Text.Ascii.EqualsIgnoreCase(span, ascii);
-
-    public static bool EndsWithIgnoreCase(this ReadOnlySpan<byte> span, ReadOnlySpan<byte> ascii) =>
-        span.Length >= ascii.Length && System.Text.Ascii.EqualsIgnoreCase(span[^ascii.Length..], ascii);
 }

@@ -74,10 +74,11 @@ internal sealed class InProcessQueueCache : IQueueCache
             // Oldest first, up to the first batch a cursor of its stream has not passed: a consumer behind holds what
             // came after it (that is the back pressure), an idle one holds nothing. A batch of a stream with no cursor at
             // all has no consumer: the agent pins a new stream's batches with a cursor of its own until it knows them.
-            var purged = new List<IBatchContainer>();
+            // Read every few milliseconds on every queue: nothing is allocated when nothing is purged.
+            List<IBatchContainer>? purged = null;
             while (_first < _entries.Count && !Pending(_entries[_first]))
             {
-                purged.Add(_entries[_first].Batch);
+                (purged ??= []).Add(_entries[_first].Batch);
                 _first++;
             }
 
@@ -87,8 +88,8 @@ internal sealed class InProcessQueueCache : IQueueCache
                 _first = 0;
             }
 
-            purgedItems = purged;
-            return purged.Count > 0;
+            purgedItems = purged ?? (IList<IBatchContainer>)[];
+            return purged is not null;
         }
     }
 

@@ -75,9 +75,6 @@ public sealed class InProcessQueueStreamAdapterFactory : IQueueAdapterFactory, I
         return Task.CompletedTask;
     }
 
-    /// <summary>How many publications wait on all queues, not yet read by their agents.</summary>
-    public int Waiting => _queues.Values.Sum(q => q.Count);
-
     private Queue QueueOf(QueueId queueId) => _queues.GetOrAdd(queueId, _ => new Queue());
 
     // Publications wait as they came; the agent's read numbers them, so that a queue's numbers follow its order.
@@ -86,8 +83,6 @@ public sealed class InProcessQueueStreamAdapterFactory : IQueueAdapterFactory, I
         private readonly ConcurrentQueue<(StreamId StreamId, List<object> Events, Dictionary<string, object>? RequestContext)> _items = new();
         private long _sequence;
 
-        public int Count => _items.Count;
-
         public void Enqueue(StreamId streamId, List<object> events, Dictionary<string, object>? requestContext) =>
             _items.Enqueue((streamId, events, requestContext));
 
@@ -95,7 +90,7 @@ public sealed class InProcessQueueStreamAdapterFactory : IQueueAdapterFactory, I
         public List<IBatchContainer> Take(int maxCount)
         {
             maxCount = maxCount < 0 ? int.MaxValue : maxCount;
-            var taken = new List<IBatchContainer>(Math.Min(Math.Max(maxCount, 0), _items.Count));
+            var taken = new List<IBatchContainer>(Math.Min(maxCount, _items.Count));
             while (taken.Count < maxCount && _items.TryDequeue(out var item))
             {
                 taken.Add(new InProcessBatchContainer
@@ -146,20 +141,8 @@ public sealed class InProcessBatchContainer : IBatchContainer
     public StreamSequenceToken SequenceToken => Token;
 
     /// <inheritdoc/>
-    public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>() =>
-        Events.Select((e, i) => (Event: e, Index: i))
-            .Where(e => e.Event is T)
-            .Select(e => Tuple.Create((T)e.Event, (StreamSequenceToken)Token.CreateSequenceTokenForEvent(e.Index)));
+    public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>() => BatchEvents.Of<T>(Events, Token);
 
     /// <inheritdoc/>
-    public bool ImportRequestContext()
-    {
-        if (RequestContext is not { Count: > 0 } context)
-        {
-            return false;
-        }
-
-        RequestContextExtensions.Import(context);
-        return true;
-    }
+    public bool ImportRequestContext() => BatchEvents.ImportRequestContext(RequestContext);
 }

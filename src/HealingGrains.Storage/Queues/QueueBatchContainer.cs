@@ -20,20 +20,8 @@ public sealed class QueueBatchContainer : IBatchContainer
     public StreamSequenceToken SequenceToken => Token;
 
     /// <inheritdoc/>
-    public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>() =>
-        Body.Events.Select((e, i) => (Event: e, Index: i))
-            .Where(e => e.Event is T)
-            .Select(e => Tuple.Create((T)e.Event, (StreamSequenceToken)Token.CreateSequenceTokenForEvent(e.Index)));
+    public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>() => BatchEvents.Of<T>(Body.Events, Token);
 
     /// <inheritdoc/>
-    public bool ImportRequestContext()
-    {
-        if (Body.RequestContext is not { Count: > 0 } context)
-        {
-            return false;
-        }
-
-        RequestContextExtensions.Import(context);
-        return true;
-    }
+    public bool ImportRequestContext() => BatchEvents.ImportRequestContext(Body.RequestContext);
 }
