@@ -13,17 +13,25 @@ internal static class TelemetryApi
     /// <summary>The most events one request may carry.</summary>
     public const int MaxEvents = 1000;
 
+    /// <summary>The endpoint's path.</summary>
+    public const string Path = "/api/v1/telemetry";
+
     public static IEndpointRouteBuilder MapTelemetryApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/v1/telemetry", PostAsync)
+        routes.MapPost(Path, PostAsync)
             .WithTags("Telemetry").RequireAuthorization(HealingClaims.IngestPolicy)
             .WithName("PostTelemetry").WithSummary("Sends errors and metrics of a registered deployment (1 to 1,000 events, at most 1 MiB).")
             .Accepts<TelemetryRequest>("application/json");
         return routes;
     }
 
-    private static async Task<Results<Accepted<TelemetryAccepted>, ProblemHttpResult>> PostAsync(
-        HttpContext context, TelemetryPublisher publisher, TimeProvider time, CancellationToken cancellationToken)
+    private static Task<Results<Accepted<TelemetryAccepted>, ProblemHttpResult>> PostAsync(
+        HttpContext context, TelemetryPublisher publisher, TimeProvider time, CancellationToken cancellationToken) =>
+        AcceptAsync(context, context.User.TenantId(), publisher, time, cancellationToken);
+
+    /// <summary>Reads, validates and publishes the request's events for <paramref name="tenantId"/>, whose key may ingest.</summary>
+    internal static async Task<Results<Accepted<TelemetryAccepted>, ProblemHttpResult>> AcceptAsync(
+        HttpContext context, string tenantId, TelemetryPublisher publisher, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadAsync(context.Request, ApiJsonContext.Default.TelemetryRequest, cancellationToken);
         if (error is not null)
@@ -51,7 +59,6 @@ internal static class TelemetryApi
             return Problems.Invalid(errors);
         }
 
-        var tenantId = context.User.TenantId();
         if (await publisher.FindAsync(tenantId, body.Deployment!) is not { } lane)
         {
             return Problems.NotFound(

@@ -86,6 +86,7 @@ public static class HealingGrainsHostingExtensions
 
         services.AddSingleton<OperatorKey>();
         services.AddSingleton<KeyCache>();
+        services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<Api.TelemetryPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorKey>());
         services.AddHostedService<FederationStartup>();
@@ -224,6 +225,7 @@ public static class HealingGrainsHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<AdmissionMiddleware>();
+        app.UseMiddleware<Api.TelemetryFastPath>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

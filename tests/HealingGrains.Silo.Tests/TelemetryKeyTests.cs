@@ -1,0 +1,90 @@
+using System.Text;
+
+namespace HealingGrains.Silo.Tests;
+
+/// <summary>
+/// <c>POST /api/v1/telemetry</c> answers each kind of key as every other endpoint does: keys that may ingest go the fast
+/// path, everything else the authentication and authorization pipeline, and the answers must not tell them apart.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class TelemetryKeyTests(HostFixture host)
+{
+    private static StringContent OneError(string deployment) => new(
+        $$"""{"deployment": "{{deployment}}", "events": [{"kind": "error", "message": "Pool exhausted"}]}""", Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task TheTenantsIngestAndAdminKeysAreAccepted()
+    {
+        var tenant = await host.NewTenantAsync();
+        await tenant.Admin.PutDeploymentAsync("shop-prod");
+
+        foreach (var client in new[] { tenant.Ingest, tenant.Admin })
+        {
+            var response = await client.PostAsync("/api/v1/telemetry", OneError("shop-prod"), Api.Ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.Equal(1, (await response.JsonAsync()).GetProperty("accepted").GetInt32());
+        }
+
+        // Routing matches paths whatever their case, and so does the fast path; both events are counted once each.
+        Assert.Equal(HttpStatusCode.Accepted, (await tenant.Ingest.PostAsync("/API/V1/Telemetry", OneError("shop-prod"), Api.Ct)).StatusCode);
+        Assert.True(Api.OneWithCount(await tenant.Admin.FingerprintsAsync("shop-prod", list => Api.OneWithCount(list, 3)), 3));
+    }
+
+    [Fact]
+    public async Task TheOperatorKeyIsForbidden()
+    {
+        var tenant = await host.NewTenantAsync();
+        await tenant.Admin.PutDeploymentAsync("shop-prod");
+
+        var response = await host.Operator.PostAsync("/api/v1/telemetry", OneError("shop-prod"), Api.Ct);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    [InlineData("Bearer ")]
+    [InlineData("Bearer hg_nosuchtenant_0123456789abcdef")]
+    public async Task NoKeyOrAnUnknownOneIsUnauthorized(string? authorization)
+    {
+        var tenant = await host.NewTenantAsync();
+        await tenant.Admin.PutDeploymentAsync("shop-prod");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/telemetry") { Content = OneError("shop-prod") };
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        var response = await host.Client(null).SendAsync(request, Api.Ct);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task AWrongSecretForARealTenantIsUnauthorizedEveryTime()
+    {
+        var tenant = await host.NewTenantAsync();
+        await tenant.Admin.PutDeploymentAsync("shop-prod");
+        var forged = tenant.IngestKey[..^4] + (tenant.IngestKey.EndsWith("aaaa", StringComparison.Ordinal) ? "bbbb" : "aaaa");
+
+        // The real key first, so that the host believes it for a second: a forged one must still be refused.
+        Assert.Equal(HttpStatusCode.Accepted, (await tenant.Ingest.PostAsync("/api/v1/telemetry", OneError("shop-prod"), Api.Ct)).StatusCode);
+        for (var i = 0; i < 2; i++)
+        {
+            await ProblemAssert.IsProblemAsync(await host.Client(forged).PostAsync("/api/v1/telemetry", OneError("shop-prod"), Api.Ct), HttpStatusCode.Unauthorized);
+        }
+    }
+
+    [Fact]
+    public async Task AKeyReachesOnlyItsOwnTenantsDeployments()
+    {
+        var (a, b) = (await host.NewTenantAsync(), await host.NewTenantAsync());
+        await a.Admin.PutDeploymentAsync("only-in-a");
+
+        var response = await b.Ingest.PostAsync("/api/v1/telemetry", OneError("only-in-a"), Api.Ct);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
+    }
+}
