@@ -35,7 +35,18 @@ public static class ApiKeys
     }
 
     /// <summary>SHA-256 of the key, lowercase hex.</summary>
-    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    public static string Hash(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+
+        // On the stack: every API request hashes its key.
+        var length = Encoding.UTF8.GetByteCount(key);
+        var bytes = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(key, bytes);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes, hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     /// <summary>Compares two hashes in constant time.</summary>
     public static bool HashesEqual(string a, string b) =>

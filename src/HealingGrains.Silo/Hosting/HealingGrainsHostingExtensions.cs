@@ -201,8 +201,13 @@ public static class HealingGrainsHostingExtensions
             silo.Services.Configure<AppliedBatchWindow>(AppliedBatchWindow.InMemory);
         }
 
-        // Trace context flows through grain calls, so Orleans' spans join the request that caused them.
-        silo.AddActivityPropagation();
+        // Trace context flows through grain calls, so Orleans' spans join the request that caused them: only where traces
+        // are exported (TelemetryHostingExtensions), since its two call filters cost a share of every grain call.
+        if (!string.IsNullOrWhiteSpace(silo.Configuration[TelemetryHostingExtensions.EndpointSetting]))
+        {
+            silo.AddActivityPropagation();
+        }
+
         silo.AddOperationsDashboard();
         return silo;
     }
