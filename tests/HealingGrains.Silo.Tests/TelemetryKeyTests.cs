@@ -98,3 +98,59 @@ public sealed class TelemetryKeyTests(HostFixture host)
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
     }
 }
+
+/// <summary>
+/// The same questions on one kept-alive connection to a real Kestrel: Kestrel reuses a connection's request objects,
+/// and a key decided for one request (kept on the request by <c>ApiKeyAuthenticator</c>) must never answer for the next.
+/// </summary>
+public sealed class KeepAliveKeyTests
+{
+    [Fact]
+    public async Task EachRequestOnOneConnectionIsJudgedByItsOwnKey()
+    {
+        await using var host = await HealingGrains.Silo.Hosting.EmbeddedHost.StartAsync(seed: 31, Api.Ct);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
+        using var client = new HttpClient(handler) { BaseAddress = host.Address };
+        var connections = 0;
+        handler.ConnectCallback = async (context, cancellationToken) =>
+        {
+            Interlocked.Increment(ref connections);
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        };
+
+        using var tenantResponse = await SendAsync(client, HttpMethod.Post, "/api/v1/tenants", host.OperatorKey, """{"id": "keepalive", "name": "Keep-alive"}""");
+        var tenant = (await tenantResponse.Content.ReadFromJsonAsync<HostFixture.TenantBody>(Api.Ct))!;
+        using var put = await SendAsync(client, HttpMethod.Put, "/api/v1/deployments/shop-prod", tenant.AdminKey, """{"service": "shop", "environment": "prod"}""");
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var forged = tenant.IngestKey[..^4] + (tenant.IngestKey.EndsWith("aaaa", StringComparison.Ordinal) ? "bbbb" : "aaaa");
+        const string Event = """{"deployment": "shop-prod", "events": [{"kind": "error", "message": "Pool exhausted"}]}""";
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var key in new[] { tenant.IngestKey, forged, null, tenant.IngestKey, host.OperatorKey, tenant.AdminKey, forged })
+        {
+            using var response = await SendAsync(client, HttpMethod.Post, "/api/v1/telemetry", key, Event);
+            answers.Add(response.StatusCode);
+        }
+
+        Assert.Equal(
+            [HttpStatusCode.Accepted, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Accepted,
+             HttpStatusCode.Forbidden, HttpStatusCode.Accepted, HttpStatusCode.Unauthorized],
+            answers);
+        Assert.Equal(1, connections);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string? key, string json)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
+        var response = await client.SendAsync(request, Api.Ct);
+        await response.Content.LoadIntoBufferAsync(Api.Ct);
+        return response;
+    }
+}
