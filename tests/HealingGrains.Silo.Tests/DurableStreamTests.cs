@@ -91,6 +91,11 @@ public sealed class DurableStreamTests
                     break;
                 }
 
+                if (DateTime.UtcNow >= deadline)
+                {
+                    WriteWarnings(silos);
+                }
+
                 Assert.True(DateTime.UtcNow < deadline,
                     $"after the kill, {ingest.Acknowledged.Count(r => counts.GetValueOrDefault(Ingest.ExceptionType(r)) < EventsPerRequest)} acknowledged requests were still not counted, {await SiloProcess.QueuedAsync(queues, queuePrefix, QueueCount)} messages queued");
                 await Task.Delay(250, Api.Ct);
@@ -116,6 +121,22 @@ public sealed class DurableStreamTests
         finally
         {
             await azurite.DisposeAsync();
+        }
+    }
+
+    // A failure here is rare and happens under CI's load: what the silos warned about is the only trace of why.
+    private static void WriteWarnings(SiloProcess[] silos)
+    {
+        foreach (var silo in silos)
+        {
+            var lines = silo.Log.Split('\n');
+            var warnings = lines
+                .Select((line, i) => (line, i))
+                .Where(l => l.line.Contains("warn:", StringComparison.Ordinal) || l.line.Contains("fail:", StringComparison.Ordinal) || l.line.Contains("crit:", StringComparison.Ordinal))
+                .SelectMany(l => lines.Skip(l.i).Take(3))
+                .TakeLast(600);
+            TestContext.Current.TestOutputHelper?.WriteLine($"--- silo on port {silo.HttpPort}: its warnings and errors, each with the two lines after it ---");
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', warnings));
         }
     }
 
