@@ -16,7 +16,8 @@ public static class HealingStreams
     /// <summary>
     /// How many queued batches of one deployment a pulling agent delivers to its classifier at once. A quiet deployment's
     /// batches still arrive one by one; a busy one's queue up behind the delivery in progress and are then processed
-    /// together, so the work per fingerprint (one grain call, one state write) is shared by all of them.
+    /// together, so the work per fingerprint (one grain call, one state write) is shared by all of them. The in-process and
+    /// memory streams only: the durable stream delivers one queued batch per call (see <c>CursorQueueCache</c>).
     /// </summary>
     public const int DeliveryBatchSize = 32;
 

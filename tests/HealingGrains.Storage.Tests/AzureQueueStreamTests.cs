@@ -73,6 +73,61 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite)
         Assert.Equal(0, await ApproximateCountAsync(factory.QueueName(queueId)));
     }
 
+    // Through the cache the agent uses: a failed delivery is reported undelivered, even when it is the newest reported
+    // (the receiver once inferred failures from gaps before the newest delivered, and so held such a message forever).
+    [Fact]
+    public async Task BatchesWhoseDeliveryFailedComeBackAndTheDeliveredOneIsDeleted()
+    {
+        var factory = Factory();
+        var stream = StreamId.Create("diagnostics", "acme/orders");
+        var queueId = factory.GetStreamQueueMapper().GetQueueForStream(stream);
+        var adapter = await factory.CreateAdapter();
+        foreach (var text in new[] { "works", "fails once", "fails twice" })
+        {
+            await adapter.QueueMessageBatchAsync(stream, [text], null, null);
+        }
+
+        var receiver = await ReceiverAsync(factory, queueId);
+        var read = new List<IBatchContainer>();
+        while (read.Count < 3)
+        {
+            read.AddRange(await ReadUntilAsync(receiver, all: true));
+        }
+
+        var cache = factory.GetQueueAdapterCache().CreateQueueCache(queueId);
+        using var cursor = cache.TryGetCacheCursor(stream, read[0].SequenceToken).Cursor!;
+        cache.AddToCache(read);
+
+        // The agent delivers "works"; while it retries "fails once", only "works" is purged, reported delivered.
+        Assert.Equal("works", Take(cursor));
+        Assert.Equal("fails once", Take(cursor));
+        Assert.True(cache.TryPurgeFromCache(out var purged));
+        Assert.Equal(["works"], Texts(purged, undelivered: false));
+        Assert.Empty(Texts(purged, undelivered: true));
+        await receiver.MessagesDeliveredAsync(purged, Ct);
+        cursor.RecordDeliveryFailure();
+
+        // It gives up on it and then on "fails twice", the newest: both are reported undelivered.
+        Assert.Equal("fails twice", Take(cursor));
+        cursor.RecordDeliveryFailure();
+        Assert.Equal(QueueCacheCursorMoveResultKind.NoData, cursor.MoveNextWithResult().Kind);
+        Assert.True(cache.TryPurgeFromCache(out purged));
+        Assert.Equal(["fails once", "fails twice"], Texts(purged, undelivered: true));
+        Assert.Empty(Texts(purged, undelivered: false));
+        await receiver.MessagesDeliveredAsync(purged, Ct);
+
+        Assert.Equal(0, ((AzureQueueStreamReceiver)receiver).PendingCount);
+        var back = new List<IBatchContainer>();
+        while (back.Count < 2)
+        {
+            back.AddRange(await ReadUntilAsync(receiver, all: true));
+        }
+
+        Assert.Equal(["fails once", "fails twice"], back.Select(b => b.GetEvents<string>().Single().Item1).Order(StringComparer.Ordinal));
+        await receiver.MessagesDeliveredAsync(back, Ct);
+        Assert.Equal(0, await ApproximateCountAsync(factory.QueueName(queueId)));
+    }
+
     [Fact]
     public async Task APublicationTooLargeForOneMessageIsRefusedAndNothingIsQueued()
     {
@@ -96,6 +151,15 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite)
         Assert.Throws<ArgumentException>(() => new AzureQueueStreamAdapterFactory(
             "s", new AzureQueueStreamOptions { ConnectionString = azurite.ConnectionString, QueuePrefix = "Bad_Prefix" }, Serializer, NullLoggerFactory.Instance));
     }
+
+    private static string Take(IQueueCacheCursor cursor)
+    {
+        Assert.Equal(QueueCacheCursorMoveResultKind.Success, cursor.MoveNextWithResult().Kind);
+        return cursor.GetCurrent(out _)!.GetEvents<string>().Single().Item1;
+    }
+
+    private static List<string> Texts(IList<IBatchContainer> batches, bool undelivered) =>
+        [.. batches.Where(b => b is UndeliveredBatchContainer == undelivered).Select(b => b.GetEvents<string>().Single().Item1)];
 
     private AzureQueueStreamAdapterFactory Factory() => new("diagnostics", _options, Serializer, NullLoggerFactory.Instance);
 

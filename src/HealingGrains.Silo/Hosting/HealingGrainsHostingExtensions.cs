@@ -171,7 +171,7 @@ public static class HealingGrainsHostingExtensions
                     QueueCount = settings.QueueCount,
                     VisibilityTimeout = settings.VisibilityTimeout,
                 };
-            }, HealingStreams.DeliveryBatchSize);
+            });
         }
         else
         {

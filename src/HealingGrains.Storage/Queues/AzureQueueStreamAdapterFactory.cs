@@ -4,7 +4,6 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using Orleans.Providers.Streams.Common;
 using Orleans.Serialization;
 using Orleans.Streams;
 
@@ -13,9 +12,11 @@ namespace HealingGrains.Storage.Queues;
 /// <summary>
 /// A persistent stream provider on Azure Storage queues. A publication is one queue message, sent before
 /// <c>OnNextAsync</c> returns; a silo's pulling agent reads its queues and deletes a message only once its events were
-/// delivered, so a message whose silo died is read again by another (at-least-once: consumers deduplicate).
+/// delivered, so a message whose silo died is read again by another (at-least-once: consumers deduplicate). Its agents
+/// cache reads in <see cref="CursorQueueCache"/>, which reports a batch delivered only once its consumers took it
+/// (Orleans' <c>SimpleQueueCache</c> could purge a batch before an idle consumer was given it, and so delete it).
 /// </summary>
-public sealed partial class AzureQueueStreamAdapterFactory : IQueueAdapterFactory, IQueueAdapter
+public sealed partial class AzureQueueStreamAdapterFactory : IQueueAdapterFactory, IQueueAdapter, IQueueAdapterCache
 {
     private readonly AzureQueueStreamOptions _options;
     private readonly QueueServiceClient _service;
@@ -24,7 +25,6 @@ public sealed partial class AzureQueueStreamAdapterFactory : IQueueAdapterFactor
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HashRingBasedStreamQueueMapper _mapper;
-    private readonly SimpleQueueAdapterCache _cache;
     private readonly ConcurrentDictionary<QueueId, Lazy<Task<QueueClient>>> _queues = new();
 
     public AzureQueueStreamAdapterFactory(string name, AzureQueueStreamOptions options, Serializer serializer, ILoggerFactory loggerFactory, TimeProvider? time = null)
@@ -55,7 +55,6 @@ public sealed partial class AzureQueueStreamAdapterFactory : IQueueAdapterFactor
         _time = time ?? TimeProvider.System;
         _logger = loggerFactory.CreateLogger<AzureQueueStreamAdapterFactory>();
         _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = options.QueueCount }, name);
-        _cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions(), name, loggerFactory);
     }
 
     /// <inheritdoc/>
@@ -79,7 +78,10 @@ public sealed partial class AzureQueueStreamAdapterFactory : IQueueAdapterFactor
     public Task<IQueueAdapter> CreateAdapter() => Task.FromResult<IQueueAdapter>(this);
 
     /// <inheritdoc/>
-    public IQueueAdapterCache GetQueueAdapterCache() => _cache;
+    public IQueueAdapterCache GetQueueAdapterCache() => this;
+
+    /// <inheritdoc/>
+    public IQueueCache CreateQueueCache(QueueId queueId) => new CursorQueueCache(tracksDeliveries: true);
 
     /// <inheritdoc/>
     public IStreamQueueMapper GetStreamQueueMapper() => _mapper;

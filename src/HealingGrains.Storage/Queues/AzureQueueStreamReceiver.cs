@@ -86,11 +86,12 @@ public sealed partial class AzureQueueStreamReceiver(
             return;
         }
 
-        var delivered = messages.Select(m => m.SequenceToken.SequenceNumber).ToHashSet();
-        var newest = delivered.Max();
+        var delivered = messages.Where(m => m is not UndeliveredBatchContainer).Select(m => m.SequenceToken.SequenceNumber).ToHashSet();
+        var newest = messages.Max(m => m.SequenceToken.SequenceNumber);
 
-        // The agent reports the cache's oldest messages: those it leaves out up to the newest reported failed delivery.
-        // They are forgotten, not deleted, and come back after the visibility timeout.
+        // The agent reports the cache's oldest messages, each delivered or not (a consumer's delivery failed). One not
+        // delivered, or left out up to the newest reported, is forgotten, not deleted: it comes back after the
+        // visibility timeout.
         var finished = _pending.Keys.TakeWhile(n => n <= newest).ToList();
         var client = await queue();
         foreach (var sequenceNumber in finished)

@@ -50,7 +50,7 @@ public sealed class InProcessQueueStreamAdapterFactory : IQueueAdapterFactory, I
     public IQueueAdapterCache GetQueueAdapterCache() => this;
 
     /// <inheritdoc/>
-    public IQueueCache CreateQueueCache(QueueId queueId) => new InProcessQueueCache();
+    public IQueueCache CreateQueueCache(QueueId queueId) => new CursorQueueCache();
 
     /// <inheritdoc/>
     public IStreamQueueMapper GetStreamQueueMapper() => _mapper;
