@@ -128,6 +128,50 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite)
         Assert.Equal(0, await ApproximateCountAsync(factory.QueueName(queueId)));
     }
 
+    // Storage stops answering while delivered messages are deleted: every message reported is let go all the same (the
+    // receiver no longer keeps it hidden), and those not deleted come back once storage answers again.
+    [Fact]
+    public async Task MessagesWhoseDeleteFailedAreLetGoAndComeBack()
+    {
+        var factory = Factory();
+        var stream = StreamId.Create("diagnostics", "acme/payments");
+        var queueId = factory.GetStreamQueueMapper().GetQueueForStream(stream);
+        var adapter = await factory.CreateAdapter();
+        await adapter.QueueMessageBatchAsync(stream, ["one"], null, null);
+        await adapter.QueueMessageBatchAsync(stream, ["two"], null, null);
+
+        var name = factory.QueueName(queueId);
+        var answering = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(name);
+        var closedPort = ClosedPort();
+        var down = new QueueClient(
+            new Uri($"http://127.0.0.1:{closedPort}/devstoreaccount1/{name}"),
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64, Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(2) } });
+        var storageDown = false;
+        var receiver = new AzureQueueStreamReceiver(
+            () => Task.FromResult(storageDown ? down : answering), new QueueMessageCodec(Serializer), _options.VisibilityTimeout, TimeProvider.System, NullLogger<AzureQueueStreamReceiver>.Instance);
+        await receiver.Initialize(TimeSpan.FromSeconds(10), Ct);
+        var read = new List<IBatchContainer>();
+        while (read.Count < 2)
+        {
+            read.AddRange(await ReadUntilAsync(receiver, all: true));
+        }
+
+        storageDown = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => receiver.MessagesDeliveredAsync(read, Ct));
+
+        Assert.Equal(0, receiver.PendingCount);
+        storageDown = false;
+        var back = new List<IBatchContainer>();
+        while (back.Count < 2)
+        {
+            back.AddRange(await ReadUntilAsync(receiver, all: true));
+        }
+
+        Assert.Equal(["one", "two"], back.Select(b => b.GetEvents<string>().Single().Item1).Order(StringComparer.Ordinal));
+        await receiver.MessagesDeliveredAsync(back, Ct);
+        Assert.Equal(0, await ApproximateCountAsync(name));
+    }
+
     [Fact]
     public async Task APublicationTooLargeForOneMessageIsRefusedAndNothingIsQueued()
     {
@@ -150,6 +194,15 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite)
         Assert.Throws<ArgumentException>(() => new AzureQueueStreamAdapterFactory("s", new AzureQueueStreamOptions(), Serializer, NullLoggerFactory.Instance));
         Assert.Throws<ArgumentException>(() => new AzureQueueStreamAdapterFactory(
             "s", new AzureQueueStreamOptions { ConnectionString = azurite.ConnectionString, QueuePrefix = "Bad_Prefix" }, Serializer, NullLoggerFactory.Instance));
+    }
+
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private static string Take(IQueueCacheCursor cursor)

@@ -90,31 +90,39 @@ public sealed partial class AzureQueueStreamReceiver(
         var newest = messages.Max(m => m.SequenceToken.SequenceNumber);
 
         // The agent reports the cache's oldest messages, each delivered or not (a consumer's delivery failed). One not
-        // delivered, or left out up to the newest reported, is forgotten, not deleted: it comes back after the
-        // visibility timeout.
-        var finished = _pending.Keys.TakeWhile(n => n <= newest).ToList();
-        var client = await queue();
-        foreach (var sequenceNumber in finished)
+        // delivered, or left out up to the newest reported, is let go without a delete: it comes back after the
+        // visibility timeout. All are let go before any delete: a delete that fails (storage not answering) ends the
+        // call, and a message still held then would be hidden again and again, neither delivered again nor deleted. One
+        // let go and not deleted is delivered again after the timeout, and the consumers deduplicate it.
+        var toDelete = new List<Receipt>();
+        foreach (var sequenceNumber in _pending.Keys.TakeWhile(n => n <= newest).ToList())
         {
             var receipt = _pending[sequenceNumber];
             _pending.Remove(sequenceNumber);
             _sequenceOf.Remove(receipt.MessageId);
-            if (!delivered.Contains(sequenceNumber))
+            if (delivered.Contains(sequenceNumber))
             {
-                continue;
+                toDelete.Add(receipt);
             }
+        }
 
-            try
-            {
-                await client.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (IsReceiptLost(ex))
-            {
-                // The visibility timeout ran out first and another read holds the message now, or an extension that
-                // timed out was applied after all and changed the receipt: it is delivered again, and the consumers'
-                // deduplication drops the copy.
-                LogDeleteTooLate(logger, client.Name, receipt.MessageId);
-            }
+        // Deleted at once rather than one after another: the agent reads the queue again only after this call.
+        var client = await queue();
+        await Task.WhenAll(toDelete.Select(receipt => DeleteAsync(client, receipt, cancellationToken)));
+    }
+
+    private async Task DeleteAsync(QueueClient client, Receipt receipt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (IsReceiptLost(ex))
+        {
+            // The visibility timeout ran out first and another read holds the message now, or an extension that timed
+            // out was applied after all and changed the receipt: it is delivered again, and the consumers'
+            // deduplication drops the copy.
+            LogDeleteTooLate(logger, client.Name, receipt.MessageId);
         }
     }
 
