@@ -20,6 +20,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     ];
 
     private readonly string? _location;
+    private readonly bool _checksApiVersion;
     private readonly Dictionary<Service, Running> _running = [];
     private readonly Dictionary<Service, int> _ports = [];
 
@@ -28,7 +29,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     {
     }
 
-    private AzuriteFixture(string location) => _location = location;
+    private AzuriteFixture(string? location, bool checksApiVersion = false) => (_location, _checksApiVersion) = (location, checksApiVersion);
 
     /// <summary>The development account, with its table and queue endpoints.</summary>
     public string ConnectionString { get; private set; } = "";
@@ -38,6 +39,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// and <see cref="RestartAsync"/> play an outage that loses nothing, as Azure's own would not.
     /// </summary>
     public static AzuriteFixture OnDisk(string location) => new(location);
+
+    /// <summary>
+    /// Azurite in memory that refuses (400) every request made with a storage API version newer than it knows, as an
+    /// Azurite started without <c>--skipApiVersionCheck</c> does with this project's Azure SDK.
+    /// </summary>
+    public static AzuriteFixture CheckingApiVersions() => new(null, checksApiVersion: true);
 
     public async ValueTask InitializeAsync()
     {
@@ -153,7 +160,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
             start.ArgumentList.Add(folder);
         }
 
-        foreach (var arg in new[] { "--silent", "--skipApiVersionCheck", "--disableTelemetry", service.HostOption, "127.0.0.1", service.PortOption, port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        if (!_checksApiVersion)
+        {
+            start.ArgumentList.Add("--skipApiVersionCheck");
+        }
+
+        foreach (var arg in new[] { "--silent", "--disableTelemetry", service.HostOption, "127.0.0.1", service.PortOption, port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }

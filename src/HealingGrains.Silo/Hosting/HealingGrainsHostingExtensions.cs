@@ -105,6 +105,8 @@ public static class HealingGrainsHostingExtensions
                     ? HealingClaims.Scheme
                     : PortalAccounts.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(HealingClaims.Scheme, null);
+        // The ingest fast path decides the ingest policy without the policy machinery: ApiKeyIdentity.MayIngest says the
+        // same (a tenant's ingest or admin key), and TelemetryKeyTests fails if the two ever differ.
         services.AddAuthorizationBuilder()
             .AddPolicy(HealingClaims.OperatorPolicy, p => p.RequireClaim(HealingClaims.Kind, "operator"))
             .AddPolicy(HealingClaims.AdminPolicy, p => p.RequireClaim(HealingClaims.Kind, "admin").RequireClaim(HealingClaims.Tenant))

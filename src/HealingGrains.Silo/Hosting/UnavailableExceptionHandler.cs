@@ -1,10 +1,12 @@
+using Azure;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace HealingGrains.Silo.Hosting;
 
 /// <summary>
 /// Turns a dependency that is down or busy (the cluster, storage) into 503 with <c>Retry-After</c>, and a request
-/// the server refused while reading it into its own status, so that no input surfaces as 500.
+/// the server refused while reading it into its own status, so that no input surfaces as 500. Storage that refuses the
+/// host's own requests (a 4xx the code does not handle itself: credentials, API version) is 503 too, logged as an error.
 /// </summary>
 internal sealed partial class UnavailableExceptionHandler(IProblemDetailsService problems, ILogger<UnavailableExceptionHandler> logger)
     : IExceptionHandler
@@ -28,6 +30,15 @@ internal sealed partial class UnavailableExceptionHandler(IProblemDetailsService
                 detail = "A dependency of the host is unavailable or busy; retry after the delay in Retry-After.";
                 context.Response.Headers.RetryAfter = "1";
                 break;
+            case RequestFailedException { Status: >= 400 and < 500 } refused:
+                // Storage refused the host's own request (its credentials, its API version, its account): nothing in the
+                // client's request can change that, and retrying only helps once an operator fixed the storage.
+                LogRefused(logger, refused, context.Request.Path, refused.Status, refused.ErrorCode);
+                status = StatusCodes.Status503ServiceUnavailable;
+                title = "Service unavailable";
+                detail = $"The host's storage refused its request ({refused.Status} {refused.ErrorCode}): the storage service or its configuration does not fit this host. Retry after the delay in Retry-After.";
+                context.Response.Headers.RetryAfter = "30";
+                break;
             default:
                 return false;
         }
@@ -40,6 +51,9 @@ internal sealed partial class UnavailableExceptionHandler(IProblemDetailsService
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Answered 503 to {Path}: storage refused the host's request with {Status} {ErrorCode}; check its configuration")]
+    private static partial void LogRefused(ILogger logger, Exception exception, string path, int status, string? errorCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 to {Path}: a dependency failed")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string path);

@@ -1,0 +1,66 @@
+using HealingGrains.Silo.Hosting;
+using HealingGrains.Testing;
+
+namespace HealingGrains.Silo.Tests;
+
+/// <summary>
+/// Storage that answers but refuses the host's requests (here Azurite checking API versions, which refuses the SDK's): a
+/// request that needs it is answered 503 with <c>Retry-After</c> and a detail that names storage, never 500.
+/// </summary>
+public sealed class StorageRefusalTests : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = AzuriteFixture.CheckingApiVersions();
+    private EmbeddedHost? _host;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        _host = await EmbeddedHost.StartAsync(seed: 5, Api.Ct, settings: new Dictionary<string, string?>
+        {
+            ["HealingGrains:Streams:Provider"] = "AzureQueue",
+            ["HealingGrains:Streams:ConnectionString"] = _azurite.ConnectionString,
+            ["HealingGrains:Streams:QueuePrefix"] = "r" + Guid.NewGuid().ToString("N")[..8],
+            ["HealingGrains:Streams:QueueCount"] = "2",
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TelemetryIsAnswered503NamingStorageWhenStorageRefusesTheHost()
+    {
+        using var operatorClient = Client(_host!.OperatorKey);
+        var created = await (await operatorClient.PostAsJsonAsync("/api/v1/tenants", new { id = "refused", name = "Refused" }, Api.Ct)).JsonAsync();
+        using var admin = Client(created.GetProperty("adminKey").GetString()!);
+        (await admin.PutDeploymentAsync("shop-prod", "restart")).EnsureSuccessStatusCode();
+        using var ingest = Client(created.GetProperty("ingestKey").GetString()!);
+
+        using var response = await ingest.PostAsJsonAsync("/api/v1/telemetry", new
+        {
+            deployment = "shop-prod",
+            events = new[] { new { kind = "error", timestamp = "2026-11-24T10:00:00Z", service = "shop", exceptionType = "System.TimeoutException", message = "Timed out" } },
+        }, Api.Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(30), response.Headers.RetryAfter?.Delta);
+        var problem = await response.JsonAsync();
+        Assert.Equal(503, problem.GetProperty("status").GetInt32());
+        Assert.StartsWith("The host's storage refused its request (400 ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private HttpClient Client(string key)
+    {
+        var client = new HttpClient { BaseAddress = _host!.Address, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+}
