@@ -54,6 +54,48 @@ public sealed class HealingMetricsTests(HostFixture fixture)
         Assert.InRange(seconds.GetValueOrDefault("healinggrains.stream.lag", -1), 0, seconds["healinggrains.ingest.latency"]);
     }
 
+    // Admission's inputs and decision, read when collected: after ingest the host has processed and accepted events, and,
+    // under no load, sheds nothing.
+    [Fact]
+    public async Task AdmissionsViewIsPublishedAsGauges()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        await tenant.Admin.PutDeploymentAsync("shop-prod", "restart");
+        await tenant.Ingest.SendErrorsAsync("shop-prod", "Cart service timed out after 800 ms");
+
+        var values = new ConcurrentDictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == HealingMetrics.MeterName && instrument.Name.StartsWith("healinggrains.admission.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => values[instrument.Name] = value);
+        listener.Start();
+
+        // The rates are of about the last second: sent again until a reading finds the events processed.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            listener.RecordObservableInstruments();
+            if (values.GetValueOrDefault("healinggrains.admission.processed_rate") > 0 && values.GetValueOrDefault("healinggrains.admission.accepted_rate") > 0)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "admission's gauges never showed the events processed: " + string.Join(", ", values));
+            await tenant.Ingest.SendErrorsAsync("shop-prod", "Cart service timed out after 900 ms");
+            await Task.Delay(50, Api.Ct);
+        }
+
+        Assert.Equal(0, values["healinggrains.admission.shed_share"]);
+        Assert.InRange(values["healinggrains.admission.lag"], 0, 60);
+        Assert.True(values["healinggrains.admission.offered_rate"] >= values["healinggrains.admission.accepted_rate"] * 0.5);
+        Assert.InRange(values["healinggrains.admission.dispatch_delay"], 0, 60);
+    }
+
     private static async Task<string> PendingAsync(HostFixture.Tenant tenant, string? except = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

@@ -59,6 +59,7 @@ public static class HealingGrainsHostingExtensions
         services.AddSingleton<OtlpReceiver>();
         services.AddOtlpRateLimiting();
         services.AddSingleton(sp => new HealingGrains.Grains.Telemetry.DispatchDelay(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<AdmissionMetrics>();
         services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section)
             .Validate(
                 o => o.TenantRequestsPerSecond > 0 && o.TenantBurst > 0 && o.MaxConcurrentRequests > 0 && o.MaxStreamLag > TimeSpan.Zero
@@ -231,6 +232,7 @@ public static class HealingGrainsHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Services.GetRequiredService<AdmissionMetrics>();
         app.UseMiddleware<AdmissionMiddleware>();
         app.UseMiddleware<Api.TelemetryFastPath>();
         app.UseAuthentication();
