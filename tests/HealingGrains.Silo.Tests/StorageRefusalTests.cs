@@ -1,4 +1,3 @@
-using HealingGrains.Silo.Hosting;
 using HealingGrains.Testing;
 
 namespace HealingGrains.Silo.Tests;
@@ -10,16 +9,15 @@ namespace HealingGrains.Silo.Tests;
 public sealed class StorageRefusalTests : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite = AzuriteFixture.CheckingApiVersions();
-    private EmbeddedHost? _host;
+    private HealingHost? _host;
 
     public async ValueTask InitializeAsync()
     {
         await _azurite.InitializeAsync();
-        _host = await EmbeddedHost.StartAsync(seed: 5, Api.Ct, settings: new Dictionary<string, string?>
+        _host = new HealingHost(HealingHost.NewDataDirectory(), HostFixture.OperatorKey, new Dictionary<string, string?>
         {
             ["HealingGrains:Streams:Provider"] = "AzureQueue",
             ["HealingGrains:Streams:ConnectionString"] = _azurite.ConnectionString,
-            ["HealingGrains:Streams:QueuePrefix"] = "r" + Guid.NewGuid().ToString("N")[..8],
             ["HealingGrains:Streams:QueueCount"] = "2",
         });
     }
@@ -37,11 +35,11 @@ public sealed class StorageRefusalTests : IAsyncLifetime
     [Fact]
     public async Task TelemetryIsAnswered503NamingStorageWhenStorageRefusesTheHost()
     {
-        using var operatorClient = Client(_host!.OperatorKey);
+        using var operatorClient = _host!.ClientWithKey(HostFixture.OperatorKey);
         var created = await (await operatorClient.PostAsJsonAsync("/api/v1/tenants", new { id = "refused", name = "Refused" }, Api.Ct)).JsonAsync();
-        using var admin = Client(created.GetProperty("adminKey").GetString()!);
+        using var admin = _host.ClientWithKey(created.GetProperty("adminKey").GetString()!);
         (await admin.PutDeploymentAsync("shop-prod", "restart")).EnsureSuccessStatusCode();
-        using var ingest = Client(created.GetProperty("ingestKey").GetString()!);
+        using var ingest = _host.ClientWithKey(created.GetProperty("ingestKey").GetString()!);
 
         using var response = await ingest.PostAsJsonAsync("/api/v1/telemetry", new
         {
@@ -55,12 +53,5 @@ public sealed class StorageRefusalTests : IAsyncLifetime
         var problem = await response.JsonAsync();
         Assert.Equal(503, problem.GetProperty("status").GetInt32());
         Assert.StartsWith("The host's storage refused its request (400 ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-    }
-
-    private HttpClient Client(string key)
-    {
-        var client = new HttpClient { BaseAddress = _host!.Address, Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-        return client;
     }
 }

@@ -57,11 +57,7 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite)
         await adapter.QueueMessageBatchAsync(stream, ["fails"], null, null);
         await adapter.QueueMessageBatchAsync(stream, ["works"], null, null);
         var receiver = await ReceiverAsync(factory, queueId);
-        var read = new List<IBatchContainer>();
-        while (read.Count < 2)
-        {
-            read.AddRange(await ReadUntilAsync(receiver, all: true));
-        }
+        var read = await ReadAtLeastAsync(receiver, 2);
 
         // The agent reports the cache's oldest messages minus those whose delivery failed.
         await receiver.MessagesDeliveredAsync([.. read.Where(b => b.GetEvents<string>().Single().Item1 == "works")], Ct);
@@ -88,11 +84,7 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite)
         }
 
         var receiver = await ReceiverAsync(factory, queueId);
-        var read = new List<IBatchContainer>();
-        while (read.Count < 3)
-        {
-            read.AddRange(await ReadUntilAsync(receiver, all: true));
-        }
+        var read = await ReadAtLeastAsync(receiver, 3);
 
         var cache = factory.GetQueueAdapterCache().CreateQueueCache(queueId);
         using var cursor = cache.TryGetCacheCursor(stream, read[0].SequenceToken).Cursor!;
@@ -117,11 +109,7 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite)
         await receiver.MessagesDeliveredAsync(purged, Ct);
 
         Assert.Equal(0, ((AzureQueueStreamReceiver)receiver).PendingCount);
-        var back = new List<IBatchContainer>();
-        while (back.Count < 2)
-        {
-            back.AddRange(await ReadUntilAsync(receiver, all: true));
-        }
+        var back = await ReadAtLeastAsync(receiver, 2);
 
         Assert.Equal(["fails once", "fails twice"], back.Select(b => b.GetEvents<string>().Single().Item1).Order(StringComparer.Ordinal));
         await receiver.MessagesDeliveredAsync(back, Ct);
@@ -150,22 +138,14 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite)
         var receiver = new AzureQueueStreamReceiver(
             () => Task.FromResult(storageDown ? down : answering), new QueueMessageCodec(Serializer), _options.VisibilityTimeout, TimeProvider.System, NullLogger<AzureQueueStreamReceiver>.Instance);
         await receiver.Initialize(TimeSpan.FromSeconds(10), Ct);
-        var read = new List<IBatchContainer>();
-        while (read.Count < 2)
-        {
-            read.AddRange(await ReadUntilAsync(receiver, all: true));
-        }
+        var read = await ReadAtLeastAsync(receiver, 2);
 
         storageDown = true;
         await Assert.ThrowsAnyAsync<Exception>(() => receiver.MessagesDeliveredAsync(read, Ct));
 
         Assert.Equal(0, receiver.PendingCount);
         storageDown = false;
-        var back = new List<IBatchContainer>();
-        while (back.Count < 2)
-        {
-            back.AddRange(await ReadUntilAsync(receiver, all: true));
-        }
+        var back = await ReadAtLeastAsync(receiver, 2);
 
         Assert.Equal(["one", "two"], back.Select(b => b.GetEvents<string>().Single().Item1).Order(StringComparer.Ordinal));
         await receiver.MessagesDeliveredAsync(back, Ct);
@@ -225,6 +205,18 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite)
 
     private static async Task<IBatchContainer> ReadUntilAsync(IQueueAdapterReceiver receiver) =>
         Assert.Single(await ReadUntilAsync(receiver, all: false));
+
+    // Reads until at least this many messages came (Azure may return fewer than asked for in one read).
+    private static async Task<List<IBatchContainer>> ReadAtLeastAsync(IQueueAdapterReceiver receiver, int count)
+    {
+        var read = new List<IBatchContainer>();
+        while (read.Count < count)
+        {
+            read.AddRange(await ReadUntilAsync(receiver, all: true));
+        }
+
+        return read;
+    }
 
     // Polls as a pulling agent does, until a hidden message is visible again.
     private static async Task<IList<IBatchContainer>> ReadUntilAsync(IQueueAdapterReceiver receiver, bool all)
