@@ -35,11 +35,7 @@ public sealed class StorageRefusalTests : IAsyncLifetime
     [Fact]
     public async Task TelemetryIsAnswered503NamingStorageWhenStorageRefusesTheHost()
     {
-        using var operatorClient = _host!.ClientWithKey(HostFixture.OperatorKey);
-        var created = await (await operatorClient.PostAsJsonAsync("/api/v1/tenants", new { id = "refused", name = "Refused" }, Api.Ct)).JsonAsync();
-        using var admin = _host.ClientWithKey(created.GetProperty("adminKey").GetString()!);
-        (await admin.PutDeploymentAsync("shop-prod", "restart")).EnsureSuccessStatusCode();
-        using var ingest = _host.ClientWithKey(created.GetProperty("ingestKey").GetString()!);
+        using var ingest = await IngestClientAsync("refused");
 
         using var response = await ingest.PostAsJsonAsync("/api/v1/telemetry", new
         {
@@ -53,5 +49,35 @@ public sealed class StorageRefusalTests : IAsyncLifetime
         var problem = await response.JsonAsync();
         Assert.Equal(503, problem.GetProperty("status").GetInt32());
         Assert.StartsWith("The host's storage refused its request (400 ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    // The OTLP receiver answers in OTLP's own terms, with the same status, delay and words.
+    [Fact]
+    public async Task AnOtlpExportIsAnswered503NamingStorageWhenStorageRefusesTheHost()
+    {
+        using var ingest = await IngestClientAsync("refused-otlp");
+        const string Json = """
+            {"resourceLogs":[{"resource":{"attributes":[
+                {"key":"service.name","value":{"stringValue":"shop"}},
+                {"key":"deployment.environment.name","value":{"stringValue":"prod"}}]},
+              "scopeLogs":[{"logRecords":[{"severityNumber":17,"body":{"stringValue":"Cart service timed out"}}]}]}]}
+            """;
+
+        using var response = await ingest.PostAsync("/v1/logs", new StringContent(Json, System.Text.Encoding.UTF8, "application/json"), Api.Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(30), response.Headers.RetryAfter?.Delta);
+        Assert.Contains("The host's storage refused its request (400 ", await response.Content.ReadAsStringAsync(Api.Ct), StringComparison.Ordinal);
+    }
+
+    // A tenant with the deployment shop-prod (service shop, environment prod), and its ingest client.
+    private async Task<HttpClient> IngestClientAsync(string tenant)
+    {
+        using var operatorClient = _host!.ClientWithKey(HostFixture.OperatorKey);
+        var created = await (await operatorClient.PostAsJsonAsync("/api/v1/tenants", new { id = tenant, name = tenant }, Api.Ct)).JsonAsync();
+        using var admin = _host.ClientWithKey(created.GetProperty("adminKey").GetString()!);
+        await OtlpSdkTests.RegisterAsync(admin, "shop-prod", "shop", "prod");
+        return _host.ClientWithKey(created.GetProperty("ingestKey").GetString()!);
     }
 }

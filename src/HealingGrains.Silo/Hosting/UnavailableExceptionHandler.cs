@@ -1,4 +1,3 @@
-using Azure;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace HealingGrains.Silo.Hosting;
@@ -11,6 +10,13 @@ namespace HealingGrains.Silo.Hosting;
 internal sealed partial class UnavailableExceptionHandler(IProblemDetailsService problems, ILogger<UnavailableExceptionHandler> logger)
     : IExceptionHandler
 {
+    /// <summary>How long a client waits after storage refused the host: an operator has to fix it, not a moment.</summary>
+    public static readonly TimeSpan RefusedRetryAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>The answer's detail when storage refused the host's own request.</summary>
+    public static string RefusedDetail(Azure.RequestFailedException refused) =>
+        $"The host's storage refused its request ({refused.Status} {refused.ErrorCode}): the storage service or its configuration does not fit this host. Retry after the delay in Retry-After.";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         int status;
@@ -23,21 +29,19 @@ internal sealed partial class UnavailableExceptionHandler(IProblemDetailsService
                 title = "Bad request";
                 detail = bad.Message;
                 break;
+            case not null when DependencyFailures.Refusal(exception) is { } refused:
+                LogRefused(logger, exception, context.Request.Path, refused.Status, refused.ErrorCode);
+                status = StatusCodes.Status503ServiceUnavailable;
+                title = "Service unavailable";
+                detail = RefusedDetail(refused);
+                context.Response.Headers.RetryAfter = RefusedRetryAfter.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                break;
             case not null when DependencyFailures.IsUnavailable(exception, context.RequestAborted):
                 LogUnavailable(logger, exception, context.Request.Path);
                 status = StatusCodes.Status503ServiceUnavailable;
                 title = "Service unavailable";
                 detail = "A dependency of the host is unavailable or busy; retry after the delay in Retry-After.";
                 context.Response.Headers.RetryAfter = "1";
-                break;
-            case RequestFailedException { Status: >= 400 and < 500 } refused:
-                // Storage refused the host's own request (its credentials, its API version, its account): nothing in the
-                // client's request can change that, and retrying only helps once an operator fixed the storage.
-                LogRefused(logger, refused, context.Request.Path, refused.Status, refused.ErrorCode);
-                status = StatusCodes.Status503ServiceUnavailable;
-                title = "Service unavailable";
-                detail = $"The host's storage refused its request ({refused.Status} {refused.ErrorCode}): the storage service or its configuration does not fit this host. Retry after the delay in Retry-After.";
-                context.Response.Headers.RetryAfter = "30";
                 break;
             default:
                 return false;

@@ -110,9 +110,11 @@ internal sealed partial class OtlpReceiver(
         catch (Exception ex) when (Hosting.DependencyFailures.IsUnavailable(ex, context.RequestAborted))
         {
             LogUnavailable(logger, ex, context.Request.Path);
-            return OtlpResult.Error(
-                StatusCodes.Status503ServiceUnavailable, encoding, "A dependency of the host is unavailable or busy; retry after the delay in Retry-After.",
-                TimeSpan.FromSeconds(1));
+            return Hosting.DependencyFailures.Refusal(ex) is { } refused
+                ? OtlpResult.Error(StatusCodes.Status503ServiceUnavailable, encoding, Hosting.UnavailableExceptionHandler.RefusedDetail(refused), Hosting.UnavailableExceptionHandler.RefusedRetryAfter)
+                : OtlpResult.Error(
+                    StatusCodes.Status503ServiceUnavailable, encoding, "A dependency of the host is unavailable or busy; retry after the delay in Retry-After.",
+                    TimeSpan.FromSeconds(1));
         }
 
         var kept = ingest.Events.Values.SelectMany(e => e).ToList();
