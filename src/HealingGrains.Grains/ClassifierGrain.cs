@@ -68,8 +68,14 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
     {
         var key = this.GetPrimaryKeyString();
         var (tenantId, deployment) = DeploymentKey.Parse(key);
-        var computed = new List<Computed>();
-        var toMine = new List<(DiagnosticEvent Event, Guid BatchId)>();
+        var total = 0;
+        foreach (var item in items)
+        {
+            total += item.Item.Events.Count;
+        }
+
+        var computed = new List<Computed>(total);
+        var toMine = new List<(DiagnosticEvent Event, Guid BatchId)>(total);
         List<MetricPoint>? metrics = null;
         var eventCount = 0;
 
@@ -112,11 +118,26 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         var observations = new Dictionary<string, ObservationBuilder>(StringComparer.Ordinal);
         if (computed.Count > 0)
         {
-            var resolved = await GrainFactory.Grain<IFingerprintGroupingGrain>(tenantId)
-                .ResolveAsync([.. computed.Select(c => new GroupingQuery { FingerprintId = c.Id, MaskedText = c.MaskedText })]);
+            // Asked once per distinct fingerprint and masked text: a resolution depends on nothing else, and the events of
+            // one template mask alike (a delivery of hundreds of events asks tens of questions).
+            var queries = new List<GroupingQuery>();
+            var asked = new Dictionary<(string Id, string MaskedText), int>();
+            var question = new int[computed.Count];
             for (var i = 0; i < computed.Count; i++)
             {
-                var (c, r) = (computed[i], resolved[i]);
+                var c = computed[i];
+                if (!asked.TryGetValue((c.Id, c.MaskedText), out question[i]))
+                {
+                    question[i] = queries.Count;
+                    asked.Add((c.Id, c.MaskedText), queries.Count);
+                    queries.Add(new GroupingQuery { FingerprintId = c.Id, MaskedText = c.MaskedText });
+                }
+            }
+
+            var resolved = await GrainFactory.Grain<IFingerprintGroupingGrain>(tenantId).ResolveAsync(queries);
+            for (var i = 0; i < computed.Count; i++)
+            {
+                var (c, r) = (computed[i], resolved[question[i]]);
                 Observe(observations, r.FingerprintId, r.Template ?? c.Template, c.Source, c.Event, c.BatchId, deployment, r.Merged, r.Merged ? null : r.SplitFrom);
             }
         }
@@ -300,5 +321,5 @@ public sealed partial class ClassifierGrain(ILogger<ClassifierGrain> logger, Mod
         };
     }
 
-    private sealed record Computed(string Id, string Template, string MaskedText, FingerprintSource Source, DiagnosticEvent Event, Guid BatchId);
+    private readonly record struct Computed(string Id, string Template, string MaskedText, FingerprintSource Source, DiagnosticEvent Event, Guid BatchId);
 }

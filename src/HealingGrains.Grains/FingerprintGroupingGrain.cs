@@ -158,6 +158,20 @@ public sealed partial class FingerprintGroupingGrain(
         return new GroupingResult { Status = GroupingStatus.Ok, Fingerprint = created };
     }
 
+    // A loop rather than FindIndex with a lambda: the lambda's closure was allocated on every resolution, split or not.
+    private static int FirstMatch(List<(string[] Tokens, FingerprintSplit Split)> splits, string[] tokens)
+    {
+        for (var i = 0; i < splits.Count; i++)
+        {
+            if (SplitPattern.Matches(splits[i].Tokens, tokens))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private GroupingResolution Resolve(GroupingQuery query)
     {
         var id = query.FingerprintId;
@@ -169,7 +183,7 @@ public sealed partial class FingerprintGroupingGrain(
         for (var hops = 0; hops <= grouping.State.Splits.Count && _splitsOf.TryGetValue(id, out var splits); hops++)
         {
             tokens ??= SplitPattern.Tokens(query.MaskedText);
-            var match = splits.FindIndex(s => SplitPattern.Matches(s.Tokens, tokens));
+            var match = FirstMatch(splits, tokens);
             if (match < 0)
             {
                 break;

@@ -75,20 +75,31 @@ public static partial class RowKeys
     public static string Escape(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var builder = new StringBuilder(value.Length + 8);
+
+        // Sized first and written once: every grain state write escapes its key (a grain id holds a '/').
+        var escapes = 0;
         foreach (var c in value)
         {
-            if (c == EscapeChar || IsForbidden(c))
-            {
-                builder.Append(EscapeChar).Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(c);
-            }
+            escapes += c == EscapeChar || IsForbidden(c) ? 1 : 0;
         }
 
-        return builder.ToString();
+        return escapes == 0 ? value : string.Create(value.Length + (escapes * 4), value, static (span, value) =>
+        {
+            var at = 0;
+            foreach (var c in value)
+            {
+                if (c == EscapeChar || IsForbidden(c))
+                {
+                    span[at++] = EscapeChar;
+                    ((int)c).TryFormat(span.Slice(at, 4), out _, "x4", System.Globalization.CultureInfo.InvariantCulture);
+                    at += 4;
+                }
+                else
+                {
+                    span[at++] = c;
+                }
+            }
+        });
     }
 
     /// <summary>Reverses <see cref="Escape"/>.</summary>

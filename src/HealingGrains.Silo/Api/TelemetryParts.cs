@@ -43,9 +43,12 @@ internal static class TelemetryParts
     public static int EstimatedBytes(DiagnosticEvent e)
     {
         var bytes = 64 + Utf8(e.Service) + Utf8(e.Version) + Utf8(e.Message) + Utf8(e.ExceptionType) + Utf8(e.StackTrace) + Utf8(e.Name);
-        foreach (var (key, value) in e.Attributes ?? new Dictionary<string, string>())
+        if (e.Attributes is { } attributes)
         {
-            bytes += 8 + Utf8(key) + Utf8(value);
+            foreach (var (key, value) in attributes)
+            {
+                bytes += 8 + Utf8(key) + Utf8(value);
+            }
         }
 
         return bytes;

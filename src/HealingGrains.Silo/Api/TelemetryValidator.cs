@@ -25,49 +25,42 @@ internal static class TelemetryValidator
 
         for (var i = 0; i < events.Count; i++)
         {
-            var path = $"events[{i}]";
+            // The paths that name a field are built only for an error: a valid event allocates nothing here.
             if (events[i] is not { } e)
             {
-                errors[path] = ["An event must be a JSON object."];
+                errors[Path(i)] = ["An event must be a JSON object."];
                 continue;
             }
 
             var before = errors.Count;
-            foreach (var (field, value) in new[]
-            {
-                ("service", e.Service), ("version", e.Version), ("message", e.Message), ("exceptionType", e.ExceptionType),
-                ("stackTrace", e.StackTrace), ("name", e.Name), ("kind", e.Kind),
-            })
-            {
-                CheckLength(errors, $"{path}.{field}", value);
-            }
+            CheckLength(errors, i, "service", e.Service);
+            CheckLength(errors, i, "version", e.Version);
+            CheckLength(errors, i, "message", e.Message);
+            CheckLength(errors, i, "exceptionType", e.ExceptionType);
+            CheckLength(errors, i, "stackTrace", e.StackTrace);
+            CheckLength(errors, i, "name", e.Name);
+            CheckLength(errors, i, "kind", e.Kind);
 
-            var attributes = Attributes(e.Attributes, $"{path}.attributes", errors);
-            var kind = e.Kind?.ToLowerInvariant() switch
-            {
-                "error" => DiagnosticEventKind.Error,
-                "metric" => DiagnosticEventKind.Metric,
-                _ => (DiagnosticEventKind?)null,
-            };
-
+            var attributes = Attributes(e.Attributes, i, errors);
+            var kind = Kind(e.Kind);
             if (kind is null)
             {
-                errors[$"{path}.kind"] = ["Required: 'error' or 'metric'."];
+                errors[Path(i, "kind")] = ["Required: 'error' or 'metric'."];
             }
             else if (kind == DiagnosticEventKind.Error && string.IsNullOrWhiteSpace(e.Message) && string.IsNullOrWhiteSpace(e.ExceptionType))
             {
-                errors[$"{path}.message"] = ["An error needs a message or an exceptionType."];
+                errors[Path(i, "message")] = ["An error needs a message or an exceptionType."];
             }
             else if (kind == DiagnosticEventKind.Metric)
             {
                 if (string.IsNullOrWhiteSpace(e.Name))
                 {
-                    errors[$"{path}.name"] = ["A metric needs a name."];
+                    errors[Path(i, "name")] = ["A metric needs a name."];
                 }
 
                 if (e.Value is not { } v || !double.IsFinite(v))
                 {
-                    errors[$"{path}.value"] = ["A metric needs a finite numeric value."];
+                    errors[Path(i, "value")] = ["A metric needs a finite numeric value."];
                 }
             }
 
@@ -94,8 +87,18 @@ internal static class TelemetryValidator
         return result;
     }
 
+    private static string Path(int index) => $"events[{index}]";
+
+    private static string Path(int index, string field) => $"events[{index}].{field}";
+
+    // 'error' or 'metric' in any case, without lowering a copy of the text.
+    private static DiagnosticEventKind? Kind(string? kind) =>
+        string.Equals(kind, "error", StringComparison.OrdinalIgnoreCase) ? DiagnosticEventKind.Error
+        : string.Equals(kind, "metric", StringComparison.OrdinalIgnoreCase) ? DiagnosticEventKind.Metric
+        : null;
+
     private static Dictionary<string, string>? Attributes(
-        Dictionary<string, JsonElement>? attributes, string path, Dictionary<string, string[]> errors)
+        Dictionary<string, JsonElement>? attributes, int index, Dictionary<string, string[]> errors)
     {
         if (attributes is null || attributes.Count == 0)
         {
@@ -104,7 +107,7 @@ internal static class TelemetryValidator
 
         if (attributes.Count > MaxAttributes)
         {
-            errors[path] = [$"At most {MaxAttributes} attributes."];
+            errors[Path(index, "attributes")] = [$"At most {MaxAttributes} attributes."];
             return null;
         }
 
@@ -120,23 +123,31 @@ internal static class TelemetryValidator
 
             if (text is null)
             {
-                errors[$"{path}.{name}"] = ["An attribute's value must be a string, a number or a boolean."];
+                errors[Path(index, $"attributes.{name}")] = ["An attribute's value must be a string, a number or a boolean."];
                 continue;
             }
 
-            CheckLength(errors, $"{path}.{name}", name);
-            CheckLength(errors, $"{path}.{name}", text);
+            if (TooLong(name) || TooLong(text))
+            {
+                errors[Path(index, $"attributes.{name}")] = [TooLongError];
+            }
+
             result[name] = text;
         }
 
         return result;
     }
 
-    private static void CheckLength(Dictionary<string, string[]> errors, string field, string? value)
+    private static readonly string TooLongError = $"At most {MaxStringBytes} bytes (32 KiB) in UTF-8; nothing is truncated, so shorten it.";
+
+    private static bool TooLong(string? value) =>
+        value is not null && value.Length > MaxStringBytes / 3 && Encoding.UTF8.GetByteCount(value) > MaxStringBytes;
+
+    private static void CheckLength(Dictionary<string, string[]> errors, int index, string field, string? value)
     {
-        if (value is not null && value.Length > MaxStringBytes / 3 && Encoding.UTF8.GetByteCount(value) > MaxStringBytes)
+        if (TooLong(value))
         {
-            errors[field] = [$"At most {MaxStringBytes} bytes (32 KiB) in UTF-8; nothing is truncated, so shorten it."];
+            errors[Path(index, field)] = [TooLongError];
         }
     }
 }
