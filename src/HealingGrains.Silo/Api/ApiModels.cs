@@ -63,8 +63,8 @@ public sealed class TelemetryRequest
 
 /// <summary>
 /// One telemetry event as clients send it. Settable rather than init-only, here and in <see cref="TelemetryRequest"/>:
-/// the JSON source generator builds an init-only type through its parameterized path, an argument state and a boxed
-/// argument array per event, about a twentieth of what the host allocated per ingested event.
+/// the JSON source generator builds an init-only type through its parameterized path, with an argument array and a
+/// boxed timestamp per event (411 bytes read per event against 322; <c>IngestAllocationTests</c>).
 /// </summary>
 public sealed class TelemetryEventModel
 {
