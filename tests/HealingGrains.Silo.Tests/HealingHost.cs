@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace HealingGrains.Silo.Tests;
@@ -50,10 +49,5 @@ public sealed class HealingHost(string dataDirectory, string? operatorKey, IRead
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Testing.FreePorts.Next();
 }

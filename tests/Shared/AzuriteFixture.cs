@@ -227,12 +227,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             $"{service} was not found: run ./scripts/test.sh (it installs Azurite under .tools/azurite) or `npm install -g azurite`.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => FreePorts.Next();
 
     private sealed record Service(string Command, string HostOption, string PortOption, string Name);
 

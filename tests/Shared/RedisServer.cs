@@ -57,10 +57,6 @@ public sealed class RedisServer : IAsyncDisposable
         _process.Dispose();
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A free loopback port below the ephemeral range (see <see cref="FreePorts"/>).</summary>
+    public static int FreePort() => FreePorts.Next();
 }
