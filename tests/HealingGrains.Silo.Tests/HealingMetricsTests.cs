@@ -63,11 +63,15 @@ public sealed class HealingMetricsTests(HostFixture fixture)
         await tenant.Admin.PutDeploymentAsync("shop-prod", "restart");
         await tenant.Ingest.SendErrorsAsync("shop-prod", "Cart service timed out after 800 ms");
 
+        // This host's gauges only: the other test hosts in this process publish theirs under the same names, and an idle
+        // one's zeros read last had made this test fail.
+        var meters = fixture.Host.Services.GetRequiredService<IMeterFactory>();
         var values = new ConcurrentDictionary<string, double>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == HealingMetrics.MeterName && instrument.Name.StartsWith("healinggrains.admission.", StringComparison.Ordinal))
+            if (instrument.Meter.Scope == meters && instrument.Meter.Name == HealingMetrics.MeterName
+                && instrument.Name.StartsWith("healinggrains.admission.", StringComparison.Ordinal))
             {
                 l.EnableMeasurementEvents(instrument);
             }

@@ -9,12 +9,15 @@ namespace HealingGrains.Silo.Hosting;
 /// why a host sheds: the share it sheds now and the inputs of that share (see <see cref="AdmissionOptions.ShedShare(IngestPressure, TimeSpan)"/>).
 /// Read when a listener collects (about once a second for <c>dotnet-counters</c>), never on a request's path.
 /// </summary>
-internal sealed class AdmissionMetrics : IDisposable
+internal sealed class AdmissionMetrics
 {
-    private readonly Meter _meter = new(HealingMetrics.MeterName);
+    private readonly Meter _meter;
 
-    public AdmissionMetrics(IngestPressure pressure, DispatchDelay dispatch, IOptions<AdmissionOptions> options)
+    // From the host's meter factory, which owns and disposes it: a listener can tell this host's gauges from those of
+    // another host in the same process (the tests run several) by the meter's scope.
+    public AdmissionMetrics(IMeterFactory meters, IngestPressure pressure, DispatchDelay dispatch, IOptions<AdmissionOptions> options)
     {
+        _meter = meters.Create(HealingMetrics.MeterName);
         var admission = options.Value;
         _meter.CreateObservableGauge("healinggrains.admission.shed_share", () => admission.ShedShare(pressure, dispatch.Current), "1",
             "The share of new ingest requests admission sheds now (503), from 0 to 1.");
@@ -29,8 +32,6 @@ internal sealed class AdmissionMetrics : IDisposable
         _meter.CreateObservableGauge("healinggrains.admission.dispatch_delay", () => dispatch.Current.TotalSeconds, "s",
             "How long work waits in this process's thread pool queue.");
     }
-
-    public void Dispose() => _meter.Dispose();
 
     private static IEnumerable<Measurement<double>> Known(double value) => double.IsNaN(value) ? [] : [new Measurement<double>(value)];
 }
