@@ -79,24 +79,27 @@ public sealed class HealingMetricsTests(HostFixture fixture)
         listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => values[instrument.Name] = value);
         listener.Start();
 
-        // The rates are of about the last second: sent again until a reading finds the events processed.
+        // The rates are of about the last second: sent again until a reading finds the events processed and offered.
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
             listener.RecordObservableInstruments();
-            if (values.GetValueOrDefault("healinggrains.admission.processed_rate") > 0 && values.GetValueOrDefault("healinggrains.admission.accepted_rate") > 0)
+            // The offered rate is published as a request is offered, before its events are accepted: it trails the
+            // accepted rate by a request, so it is waited for too (in events, it is about the accepted rate here).
+            var accepted = values.GetValueOrDefault("healinggrains.admission.accepted_rate");
+            if (values.GetValueOrDefault("healinggrains.admission.processed_rate") > 0 && accepted > 0
+                && values.GetValueOrDefault("healinggrains.admission.offered_rate") >= accepted * 0.5)
             {
                 break;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "admission's gauges never showed the events processed: " + string.Join(", ", values));
+            Assert.True(DateTime.UtcNow < deadline, "admission's gauges never showed the events processed and offered: " + string.Join(", ", values));
             await tenant.Ingest.SendErrorsAsync("shop-prod", "Cart service timed out after 900 ms");
             await Task.Delay(50, Api.Ct);
         }
 
         Assert.Equal(0, values["healinggrains.admission.shed_share"]);
         Assert.InRange(values["healinggrains.admission.lag"], 0, 60);
-        Assert.True(values["healinggrains.admission.offered_rate"] >= values["healinggrains.admission.accepted_rate"] * 0.5);
         Assert.InRange(values["healinggrains.admission.dispatch_delay"], 0, 60);
     }
 
